@@ -1,0 +1,21 @@
+/** What every use case gets: the store, a clock port and id generation (all injectable in tests). */
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../store/port.js';
+
+export interface Clock {
+  /** epoch milliseconds */
+  now(): number;
+}
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface AppContext {
+  store: Store;
+  clock: Clock;
+  newId(prefix: string): string;
+  /** solver budget for replans triggered by requests */
+  solverTimeLimitMs: number;
+}
+
+export function newId(prefix: string): string {
+  return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+}

@@ -1,0 +1,83 @@
+/**
+ * Declarative endpoints: every route states its path, zod schemas for query and body and its
+ * responses. The same declarations validate requests and generate the OpenAPI document, so the
+ * two cannot drift apart.
+ */
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { DomainError } from '../app/errors.js';
+import { parseOrThrow } from '../app/validate.js';
+
+export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface EndpointDef<Q extends z.ZodType, B extends z.ZodType> {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  description?: string;
+  query?: Q;
+  body?: B;
+  /** Documented JSON schema of the body when it differs from the validating schema (PATCH). */
+  bodyDoc?: z.ZodType;
+  status?: number;
+  response?: z.ZodType;
+  /** error statuses worth documenting besides 400/500 */
+  errors?: number[];
+  headers?: string[];
+  handler: (input: {
+    params: Record<string, string>;
+    query: z.output<Q>;
+    body: z.output<B>;
+    req: Request;
+    res: Response;
+  }) => Reply | unknown | Promise<Reply | unknown>;
+}
+
+export type AnyEndpoint = EndpointDef<z.ZodType, z.ZodType>;
+
+const EMPTY_QUERY = z.strictObject({});
+const isReply = (v: unknown): v is Reply & { __reply: true } =>
+  typeof v === 'object' && v !== null && (v as { __reply?: boolean }).__reply === true;
+
+export const reply = (status: number, body?: unknown, headers?: Record<string, string>) => ({ __reply: true as const, status, body, headers });
+
+export class Api {
+  readonly endpoints: AnyEndpoint[] = [];
+
+  add<Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(def: EndpointDef<Q, B>): this {
+    this.endpoints.push(def as unknown as AnyEndpoint);
+    return this;
+  }
+
+  mount(router: Router): void {
+    for (const e of this.endpoints) {
+      const handler: RequestHandler = async (req, res, next) => {
+        try {
+          for (const [k, v] of Object.entries(req.params)) {
+            if (typeof v !== 'string' || v.length > 100) throw new DomainError('not_found', `no resource with that ${k}`);
+          }
+          const query = parseOrThrow(e.query ?? EMPTY_QUERY, { ...(req.query as object) }, 'query');
+          let body: unknown = undefined;
+          if (e.body) body = parseOrThrow(e.body, req.body ?? null);
+          const out = await e.handler({ params: req.params as Record<string, string>, query, body, req, res });
+          if (res.headersSent) return;
+          if (isReply(out)) {
+            for (const [h, v] of Object.entries(out.headers ?? {})) res.setHeader(h, v);
+            if (out.status === 204 || out.body === undefined) res.status(out.status ?? 204).end();
+            else res.status(out.status ?? 200).json(out.body);
+          } else res.status(e.status ?? 200).json(out);
+        } catch (err) {
+          next(err);
+        }
+      };
+      router[e.method](e.path, handler);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+/** Routes of the workshop model: workshops and their bays, technicians and operation catalogue. */
+import { z } from 'zod';
+import type { AppContext } from '../../app/context.js';
+import * as uc from '../../app/catalog.js';
+import { page, Pagination } from '../../model/common.js';
+import { Bay, BayInput, Operation, OperationInput, Technician, TechnicianInput, Workshop, WorkshopInput } from '../../model/workshop.js';
+import { reply, type Api } from '../api.js';
+
+const PatchBody = z.record(z.string(), z.unknown());
+
+export function registerCatalogRoutes(api: Api, ctx: AppContext) {
+  api
+    .add({
+      method: 'post',
+      path: '/v1/workshops',
+      tag: 'workshops',
+      summary: 'Create a workshop',
+      body: WorkshopInput,
+      status: 201,
+      response: Workshop,
+      handler: ({ body }) => {
+        const w = uc.createWorkshop(ctx, body);
+        return reply(201, w, { location: `/v1/workshops/${w.id}` });
+      },
+    })
+    .add({
+      method: 'get',
+      path: '/v1/workshops',
+      tag: 'workshops',
+      summary: 'List workshops',
+      query: Pagination,
+      response: page(Workshop),
+      handler: ({ query }) => uc.listWorkshops(ctx, query),
+    })
+    .add({
+      method: 'get',
+      path: '/v1/workshops/:workshopId',
+      tag: 'workshops',
+      summary: 'Read a workshop',
+      response: Workshop,
+      errors: [404],
+      handler: ({ params }) => uc.getWorkshop(ctx, params.workshopId),
+    })
+    .add({
+      method: 'patch',
+      path: '/v1/workshops/:workshopId',
+      tag: 'workshops',
+      summary: 'Update a workshop (merge of top-level fields)',
+      body: PatchBody,
+      bodyDoc: WorkshopInput,
+      response: Workshop,
+      errors: [404, 409],
+      handler: ({ params, body }) => uc.updateWorkshop(ctx, params.workshopId, body),
+    })
+    .add({
+      method: 'delete',
+      path: '/v1/workshops/:workshopId',
+      tag: 'workshops',
+      summary: 'Delete a workshop with everything in it',
+      status: 204,
+      errors: [404],
+      handler: ({ params }) => {
+        uc.deleteWorkshop(ctx, params.workshopId);
+        return reply(204);
+      },
+    });
+
+  const children = [
+    { name: 'bays', key: 'bayId', tag: 'bays', label: 'bay', uc: uc.bays, input: BayInput, out: Bay },
+    { name: 'technicians', key: 'technicianId', tag: 'technicians', label: 'technician', uc: uc.technicians, input: TechnicianInput, out: Technician },
+    { name: 'operations', key: 'opCode', tag: 'catalogue', label: 'catalogue operation', uc: uc.operations, input: OperationInput, out: Operation },
+  ] as const;
+  for (const c of children) {
+    const base = `/v1/workshops/:workshopId/${c.name}`;
+    const cases = c.uc as unknown as {
+      create(ctx: AppContext, w: string, b: unknown): { id: string };
+      get(ctx: AppContext, w: string, k: string): unknown;
+      list(ctx: AppContext, w: string, q: { limit: number; offset: number }): unknown;
+      update(ctx: AppContext, w: string, k: string, p: Record<string, unknown>): unknown;
+      remove(ctx: AppContext, w: string, k: string): void;
+    };
+    api
+      .add({
+        method: 'post',
+        path: base,
+        tag: c.tag,
+        summary: `Create a ${c.label}`,
+        body: c.input as z.ZodType,
+        status: 201,
+        response: c.out,
+        errors: [404, 409],
+        handler: ({ params, body }) => {
+          const e = cases.create(ctx, params.workshopId, body);
+          const key = c.key === 'opCode' ? (e as unknown as { opCode: string }).opCode : e.id;
+          return reply(201, e, { location: `/v1/workshops/${params.workshopId}/${c.name}/${key}` });
+        },
+      })
+      .add({
+        method: 'get',
+        path: base,
+        tag: c.tag,
+        summary: `List ${c.name}`,
+        query: Pagination,
+        response: page(c.out),
+        errors: [404],
+        handler: ({ params, query }) => cases.list(ctx, params.workshopId, query),
+      })
+      .add({
+        method: 'get',
+        path: `${base}/:${c.key}`,
+        tag: c.tag,
+        summary: `Read a ${c.label}`,
+        response: c.out,
+        errors: [404],
+        handler: ({ params }) => cases.get(ctx, params.workshopId, params[c.key]),
+      })
+      .add({
+        method: 'patch',
+        path: `${base}/:${c.key}`,
+        tag: c.tag,
+        summary: `Update a ${c.label} (merge of top-level fields)`,
+        body: PatchBody,
+        bodyDoc: c.input as z.ZodType,
+        response: c.out,
+        errors: [404, 409],
+        handler: ({ params, body }) => cases.update(ctx, params.workshopId, params[c.key], body),
+      })
+      .add({
+        method: 'delete',
+        path: `${base}/:${c.key}`,
+        tag: c.tag,
+        summary: `Delete a ${c.label}`,
+        status: 204,
+        errors: [404, 409],
+        handler: ({ params }) => {
+          cases.remove(ctx, params.workshopId, params[c.key]);
+          return reply(204);
+        },
+      });
+  }
+}
