@@ -1,0 +1,370 @@
+/**
+ * General engine for workshop models (calendars, bays, releases, fixed ops, any precedence DAG):
+ * a schedule is a topological priority list + a technician per op, decoded by a serial schedule
+ * generator (earliest slot, greedy bay) on the Timetable. Construction is priority dispatch with a
+ * heap; improvement is a seeded local search on the list and the technician choice.
+ */
+import TinyQueue from 'tinyqueue';
+import type { Rng } from '../../lib/random.js';
+import type { Assignment, PlanObjective, SchedulingModel, Weights } from './model.js';
+import { Timetable, type Slot } from './timetable.js';
+
+export type ObjectiveKind = 'workshop' | 'makespan';
+
+export interface PrevInfo { tech: number; bay: number; start: number }
+
+export interface Ctx {
+  model: SchedulingModel;
+  tt: Timetable;
+  n: number;
+  /** ops that cannot be scheduled (invalid, or waiting on one that is) with the reason */
+  skip: (string | null)[];
+  succ: number[][];
+  rel: Float64Array;
+  minDur: Float64Array;
+  /** longest chain of min durations from the op's start to the end of its successors */
+  tail: Float64Array;
+  weights: Weights;
+  objective: ObjectiveKind;
+  prev: (PrevInfo | null)[] | null;
+  tol: number;
+  hasOvertime: boolean;
+}
+
+export function buildCtx(model: SchedulingModel, skipIn: (string | null)[], weights: Weights, objective: ObjectiveKind, prev: (PrevInfo | null)[] | null, tol: number): Ctx {
+  const n = model.ops.length;
+  const succ: number[][] = model.ops.map(() => []);
+  model.ops.forEach((o, i) => { for (const p of o.preds) if (p >= 0 && p < n) succ[p].push(i); });
+  const rel = new Float64Array(n);
+  const minDur = new Float64Array(n);
+  model.ops.forEach((o, i) => {
+    rel[i] = Math.max(o.release, model.jobs[o.job]?.release ?? 0);
+    minDur[i] = o.fixed ? o.fixed.end - o.fixed.start : o.alternatives.length ? Math.min(...o.alternatives.map((a) => a.minutes)) : 0;
+  });
+  // topological order (skip-marked cycle ops are excluded from it)
+  const skip = skipIn.slice();
+  const topo = topoOrder(model, skip);
+  // propagate skip to successors
+  for (const v of topo) {
+    if (skip[v]) continue;
+    for (const p of model.ops[v].preds) if (skip[p]) { skip[v] = `predecessor ${model.ops[p].key} cannot be scheduled`; break; }
+  }
+  const tail = new Float64Array(n);
+  for (let k = topo.length - 1; k >= 0; k--) {
+    const v = topo[k];
+    let t = 0;
+    for (const s of succ[v]) if (tail[s] > t) t = tail[s];
+    tail[v] = t + minDur[v];
+  }
+  return {
+    model, tt: new Timetable(model), n, skip, succ, rel, minDur, tail, weights, objective, prev, tol,
+    hasOvertime: model.techs.some((t) => t.overtime && t.overtime.length > 0),
+  };
+}
+
+/** topological order of ops not marked in skip; ops on cycles get marked */
+export function topoOrder(model: SchedulingModel, skip: (string | null)[]): number[] {
+  const n = model.ops.length;
+  const indeg = new Int32Array(n);
+  const succ: number[][] = model.ops.map(() => []);
+  model.ops.forEach((o, i) => { for (const p of o.preds) if (p >= 0 && p < n && p !== i) { succ[p].push(i); indeg[i]++; } });
+  const out: number[] = [];
+  const stack: number[] = [];
+  for (let i = n - 1; i >= 0; i--) if (indeg[i] === 0) stack.push(i);
+  while (stack.length) {
+    const v = stack.pop()!;
+    out.push(v);
+    for (const w of succ[v]) if (--indeg[w] === 0) stack.push(w);
+  }
+  for (let i = 0; i < n; i++) if (indeg[i] > 0 && !skip[i]) skip[i] = 'on a precedence cycle';
+  return out;
+}
+
+/** Decoded schedule (typed arrays, reused across decodes). */
+export class Sched {
+  start: Float64Array;
+  end: Float64Array;
+  tech: Int32Array;
+  bay: Int32Array;
+  ok: Uint8Array;
+  constructor(n: number) {
+    this.start = new Float64Array(n);
+    this.end = new Float64Array(n);
+    this.tech = new Int32Array(n);
+    this.bay = new Int32Array(n);
+    this.ok = new Uint8Array(n);
+  }
+  copyFrom(o: Sched): void {
+    this.start.set(o.start); this.end.set(o.end); this.tech.set(o.tech); this.bay.set(o.bay); this.ok.set(o.ok);
+  }
+}
+
+function placeFixed(ctx: Ctx, s: Sched): void {
+  s.ok.fill(0);
+  ctx.model.ops.forEach((o, i) => {
+    if (!o.fixed) return;
+    s.start[i] = o.fixed.start; s.end[i] = o.fixed.end; s.tech[i] = o.fixed.tech; s.bay[i] = o.fixed.bay; s.ok[i] = 1;
+  });
+}
+
+function estOf(ctx: Ctx, s: Sched, op: number): number {
+  let est = ctx.rel[op];
+  for (const p of ctx.model.ops[op].preds) {
+    if (!s.ok[p]) return -1;
+    if (s.end[p] > est) est = s.end[p];
+  }
+  return est;
+}
+
+function record(s: Sched, op: number, slot: Slot): void {
+  s.start[op] = slot.start; s.end[op] = slot.end; s.tech[op] = slot.tech; s.bay[op] = slot.bay; s.ok[op] = 1;
+}
+
+/** Serial decode of a topological list; assign[op] = tech or -1 (choose). */
+export function decode(ctx: Ctx, order: ArrayLike<number>, assign: Int32Array, append: boolean, s: Sched): void {
+  const tt = ctx.tt;
+  tt.reset();
+  placeFixed(ctx, s);
+  for (let k = 0; k < order.length; k++) {
+    const op = order[k];
+    if (ctx.skip[op]) continue;
+    const est = estOf(ctx, s, op);
+    if (est < 0) continue;
+    let slot = tt.best(op, assign[op], est, append);
+    if (!slot && assign[op] >= 0) slot = tt.best(op, -1, est, append);
+    if (!slot) continue;
+    tt.reserve(op, slot);
+    record(s, op, slot);
+  }
+}
+
+export interface Eval extends PlanObjective { unscheduled: number; score: number; jobC: Float64Array }
+
+export function evaluate(ctx: Ctx, s: Sched): Eval {
+  const { model, weights } = ctx;
+  const J = model.jobs.length;
+  const jobC = new Float64Array(J).fill(-1);
+  let unscheduled = 0, makespan = 0, overtime = 0, changes = 0;
+  for (let i = 0; i < ctx.n; i++) {
+    if (!s.ok[i]) { unscheduled++; continue; }
+    const e = s.end[i];
+    const j = model.ops[i].job;
+    if (e > jobC[j]) jobC[j] = e;
+    if (e > makespan) makespan = e;
+    if (ctx.hasOvertime && !model.ops[i].fixed) overtime += ctx.tt.overtimeOf(i, { tech: s.tech[i], bay: s.bay[i], start: s.start[i], end: s.end[i] });
+    const p = ctx.prev?.[i];
+    if (p && !model.ops[i].fixed && (p.tech !== s.tech[i] || p.bay !== s.bay[i] || Math.abs(p.start - s.start[i]) > ctx.tol)) changes++;
+  }
+  let wt = 0, sumC = 0;
+  for (let j = 0; j < J; j++) {
+    if (jobC[j] < 0) continue;
+    sumC += jobC[j];
+    const due = model.jobs[j].due;
+    if (due !== null && jobC[j] > due) wt += model.jobs[j].weight * (jobC[j] - due);
+  }
+  const total = ctx.objective === 'makespan'
+    ? makespan
+    : weights.tardiness * wt + weights.completion * sumC + weights.overtime * overtime + weights.changes * changes;
+  const tie = ctx.objective === 'makespan' ? sumC * 1e-9 + changes * 1e-12 : 0;
+  return { weightedTardiness: wt, sumCompletion: sumC, overtimeMinutes: overtime, changes, makespan, total, unscheduled, score: unscheduled * 1e15 + total + tie, jobC };
+}
+
+export function toAssignments(ctx: Ctx, s: Sched): Assignment[] {
+  const out: Assignment[] = [];
+  for (let i = 0; i < ctx.n; i++) {
+    out.push(s.ok[i] ? { op: i, tech: s.tech[i], bay: s.bay[i], start: s.start[i], end: s.end[i] } : { op: i, tech: -1, bay: -1, start: -1, end: -1 });
+  }
+  return out;
+}
+
+export type Rule = 'workshop' | 'makespan' | 'fifo';
+
+/**
+ * Priority dispatch (serial schedule generation with a ready heap): pops the most urgent ready op
+ * and puts it on the earliest-finishing (technician, bay) pair.
+ *  - workshop: least slack first (due − remaining chain of min durations), waiters/priority (weight) earlier
+ *  - makespan: most work remaining first
+ *  - fifo: the op that became ready first, then job order
+ * Returns the dispatch order and technician choices so the local search can continue from them.
+ */
+export function dispatch(ctx: Ctx, rule: Rule, s: Sched, prefer?: Int32Array): { order: number[]; assign: Int32Array } {
+  const { model, tt } = ctx;
+  const n = ctx.n;
+  tt.reset();
+  placeFixed(ctx, s);
+  const indeg = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (model.ops[i].fixed) continue;
+    for (const p of model.ops[i].preds) if (!model.ops[p].fixed) indeg[i]++;
+  }
+  const horizon = model.horizonEnd;
+  const key = (op: number, est: number): number => {
+    if (rule === 'fifo') return est;
+    if (rule === 'makespan') return -ctx.tail[op];
+    const job = model.jobs[model.ops[op].job];
+    const due = job.due ?? Math.max(horizon, ctx.rel[op] + 7 * 1440);
+    return due - ctx.tail[op] - 60 * (job.weight - 1);
+  };
+  type Item = { op: number; k: number; est: number };
+  const q = new TinyQueue<Item>([], (a, b) => a.k - b.k || a.est - b.est || model.ops[a.op].job - model.ops[b.op].job || a.op - b.op);
+  const pushIfReady = (op: number) => {
+    if (ctx.skip[op] || model.ops[op].fixed) return;
+    const est = estOf(ctx, s, op);
+    q.push({ op, k: key(op, Math.max(0, est)), est: Math.max(0, est) });
+  };
+  for (let i = 0; i < n; i++) if (!model.ops[i].fixed && indeg[i] === 0) pushIfReady(i);
+  const order: number[] = [];
+  const assign = new Int32Array(n).fill(-1);
+  while (q.length) {
+    const { op } = q.pop()!;
+    order.push(op);
+    const est = estOf(ctx, s, op);
+    if (est >= 0) {
+      let slot: Slot | null = null;
+      if (prefer && prefer[op] >= 0) slot = tt.best(op, prefer[op], est, false);
+      if (!slot) slot = tt.best(op, -1, est, false);
+      if (slot) {
+        tt.reserve(op, slot);
+        record(s, op, slot);
+        assign[op] = slot.tech;
+      }
+    }
+    for (const w of ctx.succ[op]) if (--indeg[w] === 0) pushIfReady(w);
+  }
+  return { order, assign };
+}
+
+export interface SearchOpts {
+  deadline: number;
+  maxIterations: number;
+  rng: Rng;
+  signal?: AbortSignal;
+  append: boolean;
+  onBest?: (score: number) => void;
+}
+
+export interface SearchOut { order: number[]; assign: Int32Array; best: Sched; bestEval: Eval; iterations: number; timeToBest: number; aborted: boolean }
+
+const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Seeded local search over (list, technician). Moves: pull an op of a late job earlier in the list,
+ * push a random op later, give an op another qualified technician, swap neighbours. Accepts
+ * non-worsening moves (plateaus are walked). Deterministic for a seed and an iteration count.
+ */
+export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Array, opts: SearchOpts): Promise<SearchOut> {
+  const t0 = performance.now();
+  const { model } = ctx;
+  const rng = opts.rng;
+  const order = order0.slice();
+  const assign = assign0.slice();
+  const cur = new Sched(ctx.n);
+  decode(ctx, order, assign, opts.append, cur);
+  for (let i = 0; i < ctx.n; i++) if (cur.ok[i] && !model.ops[i].fixed) assign[i] = cur.tech[i];
+  let curEval = evaluate(ctx, cur);
+  const best = new Sched(ctx.n);
+  best.copyFrom(cur);
+  let bestEval = curEval;
+  let bestOrder = order.slice();
+  let bestAssign = assign.slice();
+  let timeToBest = performance.now() - t0;
+  const trial = new Sched(ctx.n);
+  const pos = new Int32Array(ctx.n).fill(-1);
+  const reindex = (a: number, b: number) => { for (let k = Math.min(a, b); k <= Math.max(a, b); k++) pos[order[k]] = k; };
+  reindex(0, order.length - 1);
+  const jobOps: number[][] = model.jobs.map(() => []);
+  for (const op of order) jobOps[model.ops[op].job].push(op);
+  const movableJobs = jobOps.map((l, j) => (l.length ? j : -1)).filter((j) => j >= 0);
+  const multiAlt = order.filter((op) => model.ops[op].alternatives.length > 1);
+  let iterations = 0;
+  let aborted = false;
+  let lastYield = performance.now();
+  if (order.length === 0) return { order, assign, best, bestEval, iterations, timeToBest, aborted };
+
+  const pickJob = (): number => {
+    const r = rng.next();
+    if (ctx.objective === 'workshop' && r < 0.6) {
+      // a tardy job, else one that finishes late relative to its release
+      const tardy: number[] = [];
+      for (const j of movableJobs) { const d = model.jobs[j].due; if (d !== null && curEval.jobC[j] > d) tardy.push(j); }
+      if (tardy.length) return tardy[rng.int(tardy.length)];
+    }
+    if (ctx.objective === 'makespan' && r < 0.5) {
+      let bj = movableJobs[0];
+      for (const j of movableJobs) if (curEval.jobC[j] > curEval.jobC[bj]) bj = j;
+      return bj;
+    }
+    return movableJobs[rng.int(movableJobs.length)];
+  };
+
+  const moveTo = (i: number, j: number) => {
+    const [op] = order.splice(i, 1);
+    order.splice(j, 0, op);
+    reindex(i, j);
+  };
+
+  while (iterations < opts.maxIterations) {
+    if (opts.signal?.aborted) { aborted = true; break; }
+    const now = performance.now();
+    if (now >= opts.deadline) break;
+    if (now - lastYield > 20) {
+      await yieldNow();
+      lastYield = performance.now();
+      if (opts.signal?.aborted) { aborted = true; break; }
+    }
+    iterations++;
+    const r = rng.next();
+    let undo: () => void;
+    if (r < 0.6 || multiAlt.length === 0) {
+      // list move
+      const late = r < 0.45;
+      const jl = jobOps[pickJob()];
+      const op = late ? jl[rng.int(jl.length)] : order[rng.int(order.length)];
+      const i = pos[op];
+      const span = 1 + rng.int(Math.max(1, Math.min(60, order.length >> 3)));
+      let j: number;
+      if (late || r < 0.5) {
+        let lo = 0;
+        for (const p of model.ops[op].preds) if (pos[p] >= 0 && pos[p] + 1 > lo) lo = pos[p] + 1;
+        if (lo >= i) continue;
+        j = Math.max(lo, i - span);
+      } else {
+        let hi = order.length - 1;
+        for (const w of ctx.succ[op]) if (pos[w] >= 0 && pos[w] - 1 < hi) hi = pos[w] - 1;
+        if (hi <= i) continue;
+        j = Math.min(hi, i + span);
+      }
+      moveTo(i, j);
+      undo = () => moveTo(j, i);
+    } else {
+      // reassignment
+      let op: number;
+      if (r < 0.8) {
+        const jl = jobOps[pickJob()].filter((o) => model.ops[o].alternatives.length > 1);
+        op = jl.length ? jl[rng.int(jl.length)] : multiAlt[rng.int(multiAlt.length)];
+      } else op = multiAlt[rng.int(multiAlt.length)];
+      const alts = model.ops[op].alternatives;
+      const old = assign[op];
+      let t = alts[rng.int(alts.length)].tech;
+      if (t === old) t = alts[(alts.findIndex((a) => a.tech === old) + 1) % alts.length].tech;
+      assign[op] = t;
+      undo = () => { assign[op] = old; };
+    }
+    decode(ctx, order, assign, opts.append, trial);
+    const ev = evaluate(ctx, trial);
+    if (ev.score <= curEval.score) {
+      cur.copyFrom(trial);
+      curEval = ev;
+      for (let i = 0; i < ctx.n; i++) if (cur.ok[i] && !model.ops[i].fixed) assign[i] = cur.tech[i];
+      if (ev.score < bestEval.score) {
+        best.copyFrom(cur);
+        bestEval = ev;
+        bestOrder = order.slice();
+        bestAssign = assign.slice();
+        timeToBest = performance.now() - t0;
+        opts.onBest?.(ev.score);
+      }
+    } else undo();
+  }
+  return { order: bestOrder, assign: bestAssign, best, bestEval, iterations, timeToBest, aborted };
+}

@@ -1,0 +1,225 @@
+/**
+ * Slot search and serial schedule generation over calendars: the solver's timing code.
+ * (verify.ts deliberately does not use any of this.)
+ *
+ * Resources: technicians (calendar = work ∪ overtime), bays (calendar = open), jobs (always open;
+ * holds non-parallel ops so a vehicle does one thing at a time). Each resource keeps a sorted flat
+ * list of busy spans; placement finds the earliest start ≥ est that is free on all of them and inside
+ * the calendars (one interval for non-splittable ops; for splittable ops the span is held whole and
+ * the processing minutes are counted inside tech ∩ bay calendar).
+ */
+import { intersectIntervals, techAvailability, type SchedulingModel } from './model.js';
+
+export const INF = 2 ** 45;
+
+/** index (even) of the first interval of `a` whose end is > t; a.length if none */
+export function firstEndAfter(a: readonly number[], t: number): number {
+  let lo = 0, hi = a.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[2 * mid + 1] > t) hi = mid;
+    else lo = mid + 1;
+  }
+  return 2 * lo;
+}
+
+/** earliest s ≥ t with [s, s+d) inside one calendar interval and clear of busy; INF if none */
+function fitOne(cal: readonly number[] | null, busy: readonly number[], t: number, d: number): number {
+  for (;;) {
+    let s = t;
+    if (cal) {
+      let i = firstEndAfter(cal, t);
+      if (i >= cal.length) return INF;
+      s = Math.max(t, cal[i]);
+      if (cal[i + 1] - s < d) {
+        i += 2;
+        while (i < cal.length && cal[i + 1] - cal[i] < d) i += 2;
+        if (i >= cal.length) return INF;
+        s = cal[i];
+      }
+    }
+    const j = firstEndAfter(busy, s);
+    if (j < busy.length && busy[j] < s + d) {
+      t = busy[j + 1];
+      continue;
+    }
+    return s;
+  }
+}
+
+/** end of processing d minutes from s inside calendar (starting search at interval index i) */
+function advance(cal: readonly number[], i: number, s: number, d: number): number {
+  let rem = d;
+  let pos = s;
+  for (let k = i; k < cal.length; k += 2) {
+    const from = Math.max(pos, cal[k]);
+    const avail = cal[k + 1] - from;
+    if (avail >= rem) return from + rem;
+    if (avail > 0) rem -= avail;
+    pos = cal[k + 1];
+  }
+  return INF;
+}
+
+function clearOf(busy: readonly number[], s: number, e: number): number {
+  const j = firstEndAfter(busy, s);
+  if (j < busy.length && busy[j] < e) return busy[j + 1];
+  return -1;
+}
+
+function insertBusy(busy: number[], s: number, e: number): void {
+  if (e <= s) return;
+  let lo = 0, hi = busy.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (busy[2 * mid] < s) lo = mid + 1;
+    else hi = mid;
+  }
+  busy.splice(2 * lo, 0, s, e);
+}
+
+/** measure of [s, e) ∩ cal */
+export function measure(cal: readonly number[], s: number, e: number): number {
+  let m = 0;
+  for (let i = firstEndAfter(cal, s); i < cal.length && cal[i] < e; i += 2) m += Math.min(e, cal[i + 1]) - Math.max(s, cal[i]);
+  return m;
+}
+
+export interface Slot { tech: number; bay: number; start: number; end: number }
+
+export class Timetable {
+  readonly T: number;
+  readonly B: number;
+  readonly techCal: number[][];
+  readonly bayCal: number[][];
+  readonly overtime: (number[] | null)[];
+  private readonly inter = new Map<number, number[]>();
+  private readonly base: number[][];
+  busy: number[][];
+  /** end of the last op placed on each tech (for sequence-preserving placement) */
+  readonly techLast: Float64Array;
+  private readonly baseTechLast: Float64Array;
+
+  constructor(readonly model: SchedulingModel) {
+    this.T = model.techs.length;
+    this.B = model.bays.length;
+    this.techCal = model.techs.map((t) => techAvailability(t));
+    this.bayCal = model.bays.map((b) => b.open);
+    this.overtime = model.techs.map((t) => (t.overtime && t.overtime.length ? t.overtime : null));
+    const nRes = this.T + this.B + model.jobs.length;
+    this.base = Array.from({ length: nRes }, () => []);
+    this.baseTechLast = new Float64Array(this.T).fill(-INF);
+    for (const op of model.ops) {
+      const f = op.fixed;
+      if (!f) continue;
+      insertBusy(this.base[f.tech], f.start, f.end);
+      if (f.bay >= 0) insertBusy(this.base[this.T + f.bay], f.start, f.end);
+      if (!op.parallel) insertBusy(this.base[this.T + this.B + op.job], f.start, f.end);
+      this.baseTechLast[f.tech] = Math.max(this.baseTechLast[f.tech], f.end);
+    }
+    this.busy = this.base.map((b) => b.slice());
+    this.techLast = this.baseTechLast.slice();
+  }
+
+  reset(): void {
+    for (let r = 0; r < this.base.length; r++) {
+      const b = this.base[r];
+      if (b.length === 0) { if (this.busy[r].length) this.busy[r] = []; }
+      else this.busy[r] = b.slice();
+    }
+    this.techLast.set(this.baseTechLast);
+  }
+
+  /** tech ∩ bay calendar (cached) */
+  pairCal(tech: number, bay: number): number[] {
+    if (bay < 0) return this.techCal[tech];
+    const k = tech * this.B + bay;
+    let c = this.inter.get(k);
+    if (!c) { c = intersectIntervals(this.techCal[tech], this.bayCal[bay]); this.inter.set(k, c); }
+    return c;
+  }
+
+  /** earliest slot for op on (tech, bay) from est; null if none */
+  fit(op: number, tech: number, bay: number, d: number, est: number): Slot | null {
+    const o = this.model.ops[op];
+    const techBusy = this.busy[tech];
+    const bayBusy = bay >= 0 ? this.busy[this.T + bay] : null;
+    const jobBusy = o.parallel ? null : this.busy[this.T + this.B + o.job];
+    if (!o.splittable) {
+      const tc = this.techCal[tech];
+      const bc = bay >= 0 ? this.bayCal[bay] : null;
+      let t = est;
+      for (;;) {
+        const t1 = fitOne(tc, techBusy, t, d);
+        if (t1 >= INF) return null;
+        t = t1;
+        if (bayBusy) {
+          const t2 = fitOne(bc, bayBusy, t, d);
+          if (t2 >= INF) return null;
+          if (t2 !== t) { t = t2; continue; }
+        }
+        if (jobBusy) {
+          const t3 = fitOne(null, jobBusy, t, d);
+          if (t3 !== t) { t = t3; continue; }
+        }
+        return { tech, bay, start: t, end: t + d };
+      }
+    }
+    const cal = this.pairCal(tech, bay);
+    let t = est;
+    for (;;) {
+      const i = firstEndAfter(cal, t);
+      if (i >= cal.length) return null;
+      const s = Math.max(t, cal[i]);
+      const e = advance(cal, i, s, d);
+      if (e >= INF) return null;
+      let nt = clearOf(techBusy, s, e);
+      if (nt < 0 && bayBusy) nt = clearOf(bayBusy, s, e);
+      if (nt < 0 && jobBusy) nt = clearOf(jobBusy, s, e);
+      if (nt < 0) return { tech, bay, start: s, end: e };
+      t = nt;
+    }
+  }
+
+  /**
+   * Best slot for op: earliest end over the allowed techs and the eligible bays.
+   * `tech` = -1 lets the op choose among its alternatives; `append` keeps tech sequences
+   * (no start before the end of the last op placed on that tech).
+   */
+  best(op: number, tech: number, est: number, append: boolean): Slot | null {
+    const o = this.model.ops[op];
+    let best: Slot | null = null;
+    for (const alt of o.alternatives) {
+      if (tech >= 0 && alt.tech !== tech) continue;
+      const e0 = append ? Math.max(est, this.techLast[alt.tech]) : est;
+      if (best && e0 + alt.minutes > best.end) continue;
+      if (o.bays === null) {
+        const s = this.fit(op, alt.tech, -1, alt.minutes, e0);
+        if (s && (!best || s.end < best.end)) best = s;
+      } else {
+        for (const b of o.bays) {
+          const s = this.fit(op, alt.tech, b, alt.minutes, e0);
+          if (s && (!best || s.end < best.end)) best = s;
+        }
+      }
+    }
+    return best;
+  }
+
+  reserve(op: number, s: Slot): void {
+    const o = this.model.ops[op];
+    insertBusy(this.busy[s.tech], s.start, s.end);
+    if (s.bay >= 0) insertBusy(this.busy[this.T + s.bay], s.start, s.end);
+    if (!o.parallel) insertBusy(this.busy[this.T + this.B + o.job], s.start, s.end);
+    if (s.end > this.techLast[s.tech]) this.techLast[s.tech] = s.end;
+  }
+
+  /** processing minutes of a placed op that fall in its tech's overtime */
+  overtimeOf(op: number, s: Slot): number {
+    const ot = this.overtime[s.tech];
+    if (!ot) return 0;
+    const o = this.model.ops[op];
+    if (!o.splittable || s.bay < 0) return measure(ot, s.start, s.end);
+    return measure(intersectIntervals(ot, this.bayCal[s.bay]), s.start, s.end);
+  }
+}
