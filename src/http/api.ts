@@ -65,7 +65,14 @@ export class Api {
           }
           const query = parseOrThrow(e.query ?? EMPTY_QUERY, { ...(req.query as object) }, 'query');
           let body: unknown = undefined;
-          if (e.body) body = parseOrThrow(e.body, req.body ?? null);
+          if (e.body) {
+            const reserved = findReservedKey(req.body);
+            if (reserved !== null)
+              throw new DomainError('validation_failed', 'The request is not valid', {
+                errors: [{ path: reserved, message: 'reserved key', code: 'reserved_key' }],
+              });
+            body = parseOrThrow(e.body, req.body ?? null);
+          }
           const out = await e.handler({ params: req.params as Record<string, string>, query, body, req, res });
           if (res.headersSent) return;
           if (isReply(out)) {
@@ -80,4 +87,18 @@ export class Api {
       router[e.method](e.path, handler);
     }
   }
+}
+
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Path of the first own key that could pollute prototypes when merged, or null. */
+export function findReservedKey(v: unknown, path = '', depth = 0): string | null {
+  if (depth > 64 || typeof v !== 'object' || v === null) return null;
+  for (const k of Object.keys(v)) {
+    const p = Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+    if (!Array.isArray(v) && RESERVED.has(k)) return p;
+    const inner = findReservedKey((v as Record<string, unknown>)[k], p, depth + 1);
+    if (inner !== null) return inner;
+  }
+  return null;
 }

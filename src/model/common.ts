@@ -103,3 +103,11 @@ export const Problem = z
     errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })).optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+/** Body of a merge-patch: an object of top-level fields (validated again after merging). */
+export const PatchBody = z
+  .record(
+    z.string().max(100).refine((k) => !['__proto__', 'constructor', 'prototype'].includes(k), 'reserved key'),
+    z.unknown(),
+  )
+  .meta({ description: 'Top-level fields to replace' });

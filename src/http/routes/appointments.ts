@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import * as uc from '../../app/catalog.js';
-import { page, Pagination } from '../../model/common.js';
+import { page, Pagination, PatchBody } from '../../model/common.js';
 import { Appointment, AppointmentInput, AppointmentPatch } from '../../model/workshop.js';
 import { reply, type Api } from '../api.js';
 import { QDateOrInstant, QStatusList, toMs, toMsEnd } from './query.js';
@@ -63,7 +63,7 @@ export function registerAppointmentRoutes(api: Api, ctx: AppContext, opts: { cre
       path: '/v1/appointments/:appointmentId',
       tag: 'appointments',
       summary: 'Update an appointment; a status change follows the lifecycle (illegal ones are 409 naming the allowed ones)',
-      body: z.record(z.string(), z.unknown()),
+      body: PatchBody,
       bodyDoc: AppointmentPatch,
       response: Appointment,
       errors: [404, 409, 422],

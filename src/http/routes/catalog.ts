@@ -2,11 +2,10 @@
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import * as uc from '../../app/catalog.js';
-import { page, Pagination } from '../../model/common.js';
+import { page, Pagination, PatchBody } from '../../model/common.js';
 import { Bay, BayInput, Operation, OperationInput, Technician, TechnicianInput, Workshop, WorkshopInput } from '../../model/workshop.js';
 import { reply, type Api } from '../api.js';
 
-const PatchBody = z.record(z.string(), z.unknown());
 
 export function registerCatalogRoutes(api: Api, ctx: AppContext) {
   api
