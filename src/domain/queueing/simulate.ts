@@ -485,7 +485,7 @@ export function simulateQueue(config: QueueConfig, options: SimulationOptions): 
   const horizon = positive(options.horizon, 'options.horizon');
   const warmup = options.warmup === undefined ? 0 : nonNegative(options.warmup, 'options.warmup');
   if (warmup >= horizon) throw new QueueingInputError('options.warmup', 'must be < horizon');
-  const reps = options.replications === undefined ? 10 : positiveInt(options.replications, 'options.replications', 10_000);
+  const reps = options.replications === undefined ? 10 : positiveInt(options.replications, 'options.replications', 1_000_000);
   const seed = options.seed === undefined ? 1 : nonNegativeInt(options.seed, 'options.seed', 2 ** 32 - 1);
   const level = options.confidence ?? 0.95;
   if (!(level > 0 && level < 1)) throw new QueueingInputError('options.confidence', 'must be in (0, 1)');
