@@ -130,7 +130,8 @@ export function decode(ctx: Ctx, order: ArrayLike<number>, assign: Int32Array, a
     if (ctx.skip[op]) continue;
     const est = estOf(ctx, s, op);
     if (est < 0) continue;
-    let slot = tt.best(op, assign[op], est, append);
+    const pb = append && ctx.prev?.[op] && ctx.prev[op]!.tech === assign[op] ? ctx.prev[op]!.bay : -1;
+    let slot = tt.best(op, assign[op], est, append, pb, ctx.tol);
     if (!slot && assign[op] >= 0) slot = tt.best(op, -1, est, append);
     if (!slot) continue;
     tt.reserve(op, slot);

@@ -102,7 +102,8 @@ function makePlan(ctx: Ctx, s: Sched, ev: Eval, lowerBound: number): Plan {
 function replanOrder(ctx: Ctx): number[] {
   const { model } = ctx;
   const n = ctx.n;
-  const key = (i: number) => ctx.prev?.[i]?.start ?? ctx.rel[i];
+  // ops the previous plan did not place come last (by release) so they do not displace planned work
+  const key = (i: number) => ctx.prev?.[i]?.start ?? 1e12 + ctx.rel[i];
   const indeg = new Int32Array(n);
   for (let i = 0; i < n; i++) for (const p of model.ops[i].preds) if (!model.ops[p].fixed) indeg[i]++;
   const q = new TinyQueue<number>([], (a, b) => key(a) - key(b) || a - b);

@@ -96,7 +96,7 @@ export class Timetable {
   private readonly inter = new Map<number, number[]>();
   private readonly base: number[][];
   busy: number[][];
-  /** end of the last op placed on each tech (for sequence-preserving placement) */
+  /** end of the last non-fixed op placed on each tech (for sequence-preserving placement; fixed ops are in busy) */
   readonly techLast: Float64Array;
   private readonly baseTechLast: Float64Array;
 
@@ -115,7 +115,6 @@ export class Timetable {
       insertBusy(this.base[f.tech], f.start, f.end);
       if (f.bay >= 0) insertBusy(this.base[this.T + f.bay], f.start, f.end);
       if (!op.parallel) insertBusy(this.base[this.T + this.B + op.job], f.start, f.end);
-      this.baseTechLast[f.tech] = Math.max(this.baseTechLast[f.tech], f.end);
     }
     this.busy = this.base.map((b) => b.slice());
     this.techLast = this.baseTechLast.slice();
@@ -186,9 +185,21 @@ export class Timetable {
    * `tech` = -1 lets the op choose among its alternatives; `append` keeps tech sequences
    * (no start before the end of the last op placed on that tech).
    */
-  best(op: number, tech: number, est: number, append: boolean): Slot | null {
+  best(op: number, tech: number, est: number, append: boolean, preferBay = -1, preferTol = 0): Slot | null {
     const o = this.model.ops[op];
     let best: Slot | null = null;
+    if (preferBay >= 0 && tech >= 0 && o.bays !== null && o.bays.includes(preferBay)) {
+      // replans: keep the previous bay unless another one finishes more than preferTol earlier
+      const alt = o.alternatives.find((a) => a.tech === tech);
+      if (alt) {
+        const e0 = append ? Math.max(est, this.techLast[tech]) : est;
+        const s = this.fit(op, tech, preferBay, alt.minutes, e0);
+        if (s) {
+          const other = this.best(op, tech, est, append);
+          return other && other.end + preferTol < s.end ? other : s;
+        }
+      }
+    }
     for (const alt of o.alternatives) {
       if (tech >= 0 && alt.tech !== tech) continue;
       const e0 = append ? Math.max(est, this.techLast[alt.tech]) : est;
