@@ -1,7 +1,7 @@
 import type { OpFact, SchedulingModel } from '../../../src/domain/scheduling/model.js';
 
 /** one tech, optional bay; ops given as partial facts */
-export function tinyModel(over: Partial<SchedulingModel> & { ops: Partial<OpFact>[] }): SchedulingModel {
+export function tinyModel(over: Partial<Omit<SchedulingModel, 'ops'>> & { ops: Partial<OpFact>[] }): SchedulingModel {
   const ops: OpFact[] = over.ops.map((o, i) => ({
     key: o.key ?? `op${i}`,
     job: o.job ?? 0,
