@@ -37,7 +37,7 @@ export function fixedRulePromise(arrivalMs: number, standardHours: number): numb
 export function generateBookings(
   s: Scenario,
   startDate: string,
-  opts: { days: number; fill: number; seed: number },
+  opts: { days: number; fill: number; seed: number; notBeforeMs?: number },
 ): AppointmentInput[] {
   const rng = new Rng(opts.seed);
   const zone = s.workshop.timeZone;
@@ -69,6 +69,7 @@ export function generateBookings(
       const first = open[0];
       minuteOfDay = Math.max(minuteOfDay, toMinutes(first.start));
       const arrival = day.startOf('day').plus({ minutes: minuteOfDay });
+      if (opts.notBeforeMs !== undefined && arrival.toMillis() < opts.notBeforeMs) continue;
       let m = rng.next() * mixTotal;
       let job = s.demand.jobMix[s.demand.jobMix.length - 1];
       for (const j of s.demand.jobMix) if ((m -= j.weight) < 0) { job = j; break; }
@@ -106,7 +107,8 @@ export function loadScenario(ctx: AppContext, s: Scenario, opts: { withBookings:
     for (const o of s.operations) uc.operations.create(ctx, w.id, o);
     if (opts.withBookings && s.seedBookings) {
       const start = opts.startDate ?? DateTime.fromMillis(ctx.clock.now(), { zone: s.workshop.timeZone }).toISODate()!;
-      for (const a of generateBookings(s, start, s.seedBookings)) uc.createAppointment(ctx, w.id, a);
+      // the book starts now: slots earlier today are in the past
+      for (const a of generateBookings(s, start, { ...s.seedBookings, notBeforeMs: ctx.clock.now() })) uc.createAppointment(ctx, w.id, a);
     }
     return uc.getWorkshop(ctx, w.id);
   });

@@ -14,6 +14,7 @@ import { problem, sendProblem, STATUS_OF } from './problem.js';
 import { registerCatalogRoutes } from './routes/catalog.js';
 import { registerAppointmentRoutes } from './routes/appointments.js';
 import { registerSystemRoutes } from './routes/system.js';
+import { registerPlanningRoutes } from './routes/planning.js';
 
 export interface AppDeps {
   ctx: AppContext;
@@ -67,6 +68,7 @@ export function createApp(deps: AppDeps) {
   registerSystemRoutes(api, deps.ctx, { isReady: deps.isReady ?? (() => true), openapi: () => openapi });
   registerCatalogRoutes(api, deps.ctx);
   registerAppointmentRoutes(api, deps.ctx);
+  registerPlanningRoutes(api, deps.ctx);
   for (const r of deps.extraRoutes ?? []) r(api, deps.ctx);
   const router = express.Router();
   api.mount(router);

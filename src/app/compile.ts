@@ -1,0 +1,173 @@
+/**
+ * Compiles the stored workshop into the scheduling engine's integer-minute model: calendars in
+ * the workshop zone, qualified technicians per operation (skill level, EV certification,
+ * efficiency), eligible bays, releases from arrival and parts ETA, frozen in-progress work.
+ * Minute 0 is the start of the as-of day in the workshop zone.
+ */
+import { DateTime } from 'luxon';
+import { LEVEL_RANK } from '../model/common.js';
+import type { Appointment, Bay, Operation, Technician, Workshop } from '../model/workshop.js';
+import type { JobFact, OpFact, SchedulingModel } from '../domain/scheduling/index.js';
+import { buildCalendar, msToMin, shiftsToWeekly } from '../domain/calendar/index.js';
+import type { Store } from '../store/port.js';
+
+export interface WorkshopSnapshot {
+  workshop: Workshop;
+  revision: number;
+  bays: Bay[];
+  technicians: Technician[];
+  operations: Operation[];
+  /** open repair orders (booked, checked in, in progress) */
+  appointments: Appointment[];
+}
+
+export interface OpRef {
+  appointmentId: string;
+  opIndex: number;
+  opCode: string;
+  /** planned minutes at standard pace (before technician efficiency) */
+  standardMinutes: number;
+  cv: number;
+}
+
+export interface CompiledWorkshop {
+  model: SchedulingModel;
+  originMs: number;
+  asOfMin: number;
+  opRefs: OpRef[];
+  jobRefs: string[]; // appointment ids, index = job
+  techIds: string[];
+  bayIds: string[];
+  catalogue: Map<string, Operation>;
+}
+
+export const DEFAULT_HORIZON_DAYS = 21;
+/** assumed wait for parts with no known ETA (minutes) */
+export const UNKNOWN_PARTS_WAIT_MIN = 120;
+
+export function loadSnapshot(store: Store, workshopId: string, workshop?: Workshop): WorkshopSnapshot | undefined {
+  const w = workshop ?? store.workshops.get(workshopId);
+  if (!w) return undefined;
+  return {
+    workshop: w,
+    revision: store.workshops.revision(workshopId),
+    bays: store.bays.all(workshopId).filter((b) => b.active),
+    technicians: store.technicians.all(workshopId).filter((t) => t.active),
+    operations: store.operations.all(workshopId),
+    appointments: store.appointments.find(workshopId, { status: ['booked', 'checked_in', 'in_progress'] }),
+  };
+}
+
+export function compileWorkshop(
+  snap: WorkshopSnapshot,
+  asOfMs: number,
+  opts: { horizonDays?: number; extraAppointments?: Appointment[] } = {},
+): CompiledWorkshop {
+  const w = snap.workshop;
+  const zone = w.timeZone;
+  const originMs = DateTime.fromMillis(asOfMs, { zone }).startOf('day').toMillis();
+  const asOfMin = msToMin(asOfMs, originMs);
+  const fromMs = originMs + asOfMin * 60_000;
+  const toMs = DateTime.fromMillis(originMs, { zone }).plus({ days: opts.horizonDays ?? DEFAULT_HORIZON_DAYS }).toMillis();
+  const horizonEnd = msToMin(toMs, originMs);
+  const closed = new Set(w.closedDates);
+
+  const techs = snap.technicians.map((t) => ({
+    key: t.id,
+    work: buildCalendar({
+      zone,
+      originMs,
+      fromMs,
+      toMs,
+      weekly: shiftsToWeekly(t.shifts),
+      closedDates: closed,
+      minus: t.absences.map((a) => [Date.parse(a.from), Date.parse(a.to)] as const),
+    }),
+  }));
+  const bays = snap.bays.map((b) => ({ key: b.id, open: buildCalendar({ zone, originMs, fromMs, toMs, weekly: w.openingHours, closedDates: closed }) }));
+  const techIndex = new Map(snap.technicians.map((t, i) => [t.id, i]));
+  const bayIndex = new Map(snap.bays.map((b, i) => [b.id, i]));
+  const catalogue = new Map(snap.operations.map((o) => [o.opCode, o]));
+  const baysByCap = new Map<string, number[]>();
+  snap.bays.forEach((b, i) => b.capabilities.forEach((c) => (baysByCap.get(c) ?? baysByCap.set(c, []).get(c)!).push(i)));
+
+  const ops: OpFact[] = [];
+  const jobs: JobFact[] = [];
+  const opRefs: OpRef[] = [];
+  const jobRefs: string[] = [];
+  const appointments = [...snap.appointments, ...(opts.extraAppointments ?? [])];
+  for (const a of appointments) {
+    const arrival = Date.parse(a.plannedArrival);
+    if (arrival >= toMs) continue;
+    // a booked vehicle that should have arrived before today and never checked in is stale (no-show to record)
+    if (a.status === 'booked' && arrival < originMs) continue;
+    const job = jobs.length;
+    const jobOps: number[] = [];
+    const arrivalMin = Math.max(msToMin(arrival, originMs), a.status === 'booked' ? asOfMin : -Infinity);
+    let prev: number | null = null;
+    a.operations.forEach((o, opIndex) => {
+      if (o.status === 'done') return;
+      const cat = catalogue.get(o.opCode);
+      const stdMin = Math.max(1, Math.round((o.hours ?? cat?.standardHours ?? 1) * 60));
+      const alternatives: OpFact['alternatives'] = [];
+      if (cat) {
+        snap.technicians.forEach((t, ti) => {
+          const level = t.skills[cat.skill];
+          if (!level || LEVEL_RANK[level] < LEVEL_RANK[cat.minLevel]) return;
+          if (cat.requiresEv && !t.evCertified) return;
+          alternatives.push({ tech: ti, minutes: Math.ceil(stdMin / t.efficiency) });
+        });
+      }
+      const bayList = cat?.bayCapability ? (baysByCap.get(cat.bayCapability) ?? []) : null;
+      let release = Math.max(arrivalMin, asOfMin);
+      if (o.partsEta) release = Math.max(release, Math.ceil((Date.parse(o.partsEta) - originMs) / 60_000));
+      if (o.status === 'paused' && o.pausedReason === 'waiting_parts' && !o.partsEta) release = Math.max(release, asOfMin + UNKNOWN_PARTS_WAIT_MIN);
+      const fact: OpFact = {
+        key: `${a.id}#${opIndex}`,
+        job,
+        release,
+        splittable: cat?.splittable ?? false,
+        alternatives,
+        bays: bayList,
+        preds: [],
+        ...(cat?.parallel ? { parallel: true } : {}),
+      };
+      if (o.status === 'in_progress' && o.technicianId && techIndex.has(o.technicianId)) {
+        const tech = techIndex.get(o.technicianId)!;
+        const planned = alternatives.find((x) => x.tech === tech)?.minutes ?? stdMin;
+        const started = o.startedAt ? msToMin(Date.parse(o.startedAt), originMs) : asOfMin;
+        const worked = (o.workedMinutes ?? 0) + Math.max(0, asOfMin - started);
+        const remaining = Math.max(planned - worked, Math.ceil(planned * 0.1), 5);
+        fact.fixed = {
+          tech,
+          bay: o.bayId && bayIndex.has(o.bayId) ? bayIndex.get(o.bayId)! : -1,
+          start: Math.min(started, asOfMin),
+          end: asOfMin + remaining,
+        };
+      }
+      const idx = ops.length;
+      if (prev !== null && !cat?.parallel) fact.preds = [prev];
+      if (!cat?.parallel) prev = idx;
+      ops.push(fact);
+      jobOps.push(idx);
+      opRefs.push({ appointmentId: a.id, opIndex, opCode: o.opCode, standardMinutes: stdMin, cv: cat?.cv ?? 0.35 });
+    });
+    if (!jobOps.length) continue;
+    let weight = 1;
+    if (a.transport === 'waiter') weight *= w.policy.waiterWeight;
+    if (a.priority === 'high') weight *= w.policy.priorityWeight;
+    const due = a.promisedAt ? msToMin(Date.parse(a.promisedAt), originMs) - w.policy.handoverBufferMinutes : null;
+    jobs.push({ key: a.id, release: Math.min(...jobOps.map((i) => ops[i].release)), due, weight, ops: jobOps });
+    jobRefs.push(a.id);
+  }
+  return {
+    model: { horizonEnd, techs, bays, jobs, ops },
+    originMs,
+    asOfMin,
+    opRefs,
+    jobRefs,
+    techIds: snap.technicians.map((t) => t.id),
+    bayIds: snap.bays.map((b) => b.id),
+    catalogue,
+  };
+}

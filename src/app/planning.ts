@@ -1,0 +1,251 @@
+/**
+ * Planning use cases: replan a workshop (compile, solve warm-started from the stored plan,
+ * persist), read the current plan (cached by workshop revision), and the dispatch board.
+ */
+import { DateTime } from 'luxon';
+import { solve, verifyPlan, type Assignment, type Plan, type SolveStats } from '../domain/scheduling/index.js';
+import type { Appointment } from '../model/workshop.js';
+import { compileWorkshop, loadSnapshot, type CompiledWorkshop, type WorkshopSnapshot } from './compile.js';
+import type { AppContext } from './context.js';
+import { msToZoned } from './catalog.js';
+import { DomainError, notFound } from './errors.js';
+
+export interface StoredAssignment {
+  key: string; // "<appointmentId>#<opIndex>"
+  appointmentId: string;
+  opIndex: number;
+  opCode: string;
+  technicianId: string;
+  bayId: string | null;
+  startMin: number;
+  endMin: number;
+}
+
+export interface PlanData {
+  asOfMs: number;
+  originMs: number;
+  revision: number;
+  seed: number;
+  assignments: StoredAssignment[];
+  unscheduled: { appointmentId: string; opIndex: number; opCode: string; reason: string }[];
+  objective: Plan['objective'];
+  lowerBound: number;
+  stats: Omit<SolveStats, 'issues'> & { issues: number };
+  violations: number;
+}
+
+export interface PlanState {
+  data: PlanData;
+  compiled: CompiledWorkshop;
+  snapshot: WorkshopSnapshot;
+  plan: Plan;
+}
+
+/** A stored plan is reused while the workshop is unchanged and it is at most this old. */
+export const PLAN_MAX_AGE_MS = 15 * 60_000;
+
+/** Plan caches live per application context (one per running service or test server). */
+const caches = new WeakMap<AppContext, { cache: Map<string, PlanState>; inflight: Map<string, Promise<PlanState>> }>();
+function cachesOf(ctx: AppContext) {
+  let c = caches.get(ctx);
+  if (!c) caches.set(ctx, (c = { cache: new Map(), inflight: new Map() }));
+  return c;
+}
+
+function toStored(c: CompiledWorkshop, a: Assignment): StoredAssignment {
+  const ref = c.opRefs[a.op];
+  return {
+    key: c.model.ops[a.op].key,
+    appointmentId: ref.appointmentId,
+    opIndex: ref.opIndex,
+    opCode: ref.opCode,
+    technicianId: c.techIds[a.tech],
+    bayId: a.bay >= 0 ? c.bayIds[a.bay] : null,
+    startMin: a.start,
+    endMin: a.end,
+  };
+}
+
+/** Maps a stored plan onto a newly compiled model (by op key, technician and bay ids). */
+export function previousFor(c: CompiledWorkshop, prev: PlanData | undefined): { assignments: Assignment[] } | undefined {
+  if (!prev) return undefined;
+  const shift = Math.round((prev.originMs - c.originMs) / 60_000);
+  const byKey = new Map(prev.assignments.map((a) => [a.key, a]));
+  const tIdx = new Map(c.techIds.map((id, i) => [id, i]));
+  const bIdx = new Map(c.bayIds.map((id, i) => [id, i]));
+  const assignments: Assignment[] = c.model.ops.map((o, op) => {
+    const p = byKey.get(o.key);
+    const tech = p ? tIdx.get(p.technicianId) : undefined;
+    if (!p || tech === undefined) return { op, tech: -1, bay: -1, start: -1, end: -1 };
+    return { op, tech, bay: p.bayId ? (bIdx.get(p.bayId) ?? -1) : -1, start: p.startMin + shift, end: p.endMin + shift };
+  });
+  return { assignments };
+}
+
+export async function replan(
+  ctx: AppContext,
+  workshopId: string,
+  opts: { asOfMs?: number; timeLimitMs?: number; seed?: number; extraAppointments?: Appointment[]; persist?: boolean } = {},
+): Promise<PlanState> {
+  const asOfMs = opts.asOfMs ?? ctx.clock.now();
+  const snapshot = loadSnapshot(ctx.store, workshopId);
+  if (!snapshot) throw notFound('workshop', workshopId);
+  const compiled = compileWorkshop(snapshot, asOfMs, { extraAppointments: opts.extraAppointments });
+  const stored = ctx.store.plans.get(workshopId)?.data as PlanData | undefined;
+  const seed = opts.seed ?? 1;
+  const result = await solve(compiled.model, {
+    objective: 'workshop',
+    timeLimitMs: opts.timeLimitMs ?? ctx.solverTimeLimitMs,
+    seed,
+    previous: previousFor(compiled, stored),
+  });
+  const violations = verifyPlan(compiled.model, result.plan);
+  if (violations.length) throw new DomainError('model_invalid', `the solver produced an infeasible plan (${violations[0].message})`);
+  const plan = result.plan;
+  const data: PlanData = {
+    asOfMs,
+    originMs: compiled.originMs,
+    revision: snapshot.revision,
+    seed,
+    assignments: plan.assignments.filter((a) => a.tech >= 0).map((a) => toStored(compiled, a)),
+    unscheduled: plan.unscheduled.map((u) => ({ ...pick(compiled, u.op), reason: u.reason })),
+    objective: plan.objective,
+    lowerBound: plan.lowerBound,
+    stats: { ...result.stats, issues: result.stats.issues.length },
+    violations: violations.length,
+  };
+  const state = { data, compiled, snapshot, plan };
+  if (opts.persist !== false) {
+    ctx.store.plans.put({ workshopId, revision: snapshot.revision, asOf: new Date(asOfMs).toISOString(), createdAt: new Date(ctx.clock.now()).toISOString(), data });
+    cachesOf(ctx).cache.set(workshopId, state);
+  }
+  return state;
+}
+
+function pick(c: CompiledWorkshop, op: number) {
+  const r = c.opRefs[op];
+  return { appointmentId: r.appointmentId, opIndex: r.opIndex, opCode: r.opCode };
+}
+
+/** The plan for now: cached while the workshop revision is unchanged and the plan is fresh. */
+export async function currentPlan(ctx: AppContext, workshopId: string, asOfMs?: number): Promise<PlanState> {
+  const at = asOfMs ?? ctx.clock.now();
+  const revision = ctx.store.workshops.revision(workshopId);
+  if (!revision) throw notFound('workshop', workshopId);
+  const { cache, inflight } = cachesOf(ctx);
+  const hit = cache.get(workshopId);
+  if (hit && hit.data.revision === revision && at >= hit.data.asOfMs && at - hit.data.asOfMs <= PLAN_MAX_AGE_MS) return hit;
+  const key = `${workshopId}@${revision}@${Math.floor(at / PLAN_MAX_AGE_MS)}`;
+  let p = inflight.get(key);
+  if (!p) {
+    p = replan(ctx, workshopId, { asOfMs: at }).finally(() => inflight.delete(key));
+    inflight.set(key, p);
+  }
+  return p;
+}
+
+
+// --- presentation -------------------------------------------------------------------------------
+export function presentPlan(state: PlanState) {
+  const { data, snapshot } = state;
+  const zone = snapshot.workshop.timeZone;
+  const at = (min: number) => msToZoned(data.originMs + min * 60_000, zone);
+  return {
+    workshopId: snapshot.workshop.id,
+    asOf: msToZoned(data.asOfMs, zone),
+    revision: data.revision,
+    objective: data.objective,
+    lowerBound: data.lowerBound,
+    stats: data.stats,
+    assignments: data.assignments.map((a) => ({
+      appointmentId: a.appointmentId,
+      opIndex: a.opIndex,
+      opCode: a.opCode,
+      technicianId: a.technicianId,
+      bayId: a.bayId,
+      start: at(a.startMin),
+      end: at(a.endMin),
+    })),
+    unscheduled: data.unscheduled,
+  };
+}
+
+export type Risk = 'ok' | 'tight' | 'late' | 'no_promise';
+export const TIGHT_SLACK_MIN = 30;
+
+/** Planned completion (last operation end + handover buffer) vs the promise, per appointment. */
+export function jobRisk(state: PlanState): Map<string, { readyMin: number; risk: Risk; slackMin: number | null }> {
+  const out = new Map<string, { readyMin: number; risk: Risk; slackMin: number | null }>();
+  const buffer = state.snapshot.workshop.policy.handoverBufferMinutes;
+  const ends = new Map<string, number>();
+  for (const a of state.data.assignments) ends.set(a.appointmentId, Math.max(ends.get(a.appointmentId) ?? -Infinity, a.endMin));
+  for (const apt of state.snapshot.appointments) {
+    const end = ends.get(apt.id);
+    if (end === undefined) continue;
+    const readyMin = end + buffer;
+    if (!apt.promisedAt) {
+      out.set(apt.id, { readyMin, risk: 'no_promise', slackMin: null });
+      continue;
+    }
+    const promiseMin = Math.round((Date.parse(apt.promisedAt) - state.data.originMs) / 60_000);
+    const slack = promiseMin - readyMin;
+    out.set(apt.id, { readyMin, risk: slack < 0 ? 'late' : slack < TIGHT_SLACK_MIN ? 'tight' : 'ok', slackMin: slack });
+  }
+  return out;
+}
+
+export function buildBoard(state: PlanState, date: string) {
+  const { snapshot, data } = state;
+  const zone = snapshot.workshop.timeZone;
+  const day = DateTime.fromISO(date, { zone }).startOf('day');
+  const lo = Math.round((day.toMillis() - data.originMs) / 60_000);
+  const hi = Math.round((day.plus({ days: 1 }).toMillis() - data.originMs) / 60_000);
+  const apts = new Map(snapshot.appointments.map((a) => [a.id, a]));
+  const risk = jobRisk(state);
+  const at = (min: number) => msToZoned(data.originMs + min * 60_000, zone);
+  const names = new Map(snapshot.operations.map((o) => [o.opCode, o.name]));
+  const rows = data.assignments
+    .filter((a) => a.endMin > lo && a.startMin < hi)
+    .sort((x, y) => x.startMin - y.startMin)
+    .map((a) => {
+      const apt = apts.get(a.appointmentId)!;
+      const r = risk.get(a.appointmentId);
+      return {
+        technicianId: a.technicianId,
+        bayId: a.bayId,
+        item: {
+          appointmentId: a.appointmentId,
+          opIndex: a.opIndex,
+          opCode: a.opCode,
+          opName: names.get(a.opCode) ?? a.opCode,
+          vehicle: { plate: apt.vehicle.plate ?? null, make: apt.vehicle.make ?? null, model: apt.vehicle.model ?? null },
+          customer: apt.customer.name,
+          transport: apt.transport,
+          start: at(a.startMin),
+          end: at(a.endMin),
+          status: apt.operations[a.opIndex]?.status ?? 'pending',
+          appointmentStatus: apt.status,
+          promisedAt: apt.promisedAt,
+          plannedReady: r ? at(r.readyMin) : null,
+          lateRisk: r?.risk ?? 'no_promise',
+          slackMinutes: r?.slackMin ?? null,
+        },
+      };
+    });
+  return {
+    workshopId: snapshot.workshop.id,
+    date: day.toISODate(),
+    asOf: msToZoned(data.asOfMs, zone),
+    technicians: snapshot.technicians.map((t) => ({
+      technicianId: t.id,
+      name: t.name,
+      operations: rows.filter((r) => r.technicianId === t.id).map((r) => ({ ...r.item, bayId: r.bayId })),
+    })),
+    bays: snapshot.bays.map((b) => ({
+      bayId: b.id,
+      name: b.name,
+      operations: rows.filter((r) => r.bayId === b.id).map((r) => ({ ...r.item, technicianId: r.technicianId })),
+    })),
+    unscheduled: data.unscheduled,
+  };
+}

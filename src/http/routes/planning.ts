@@ -1,0 +1,67 @@
+/** Routes of the scheduling engine: replan now, the current plan, the dispatch board. */
+import { z } from 'zod';
+import type { AppContext } from '../../app/context.js';
+import { getWorkshop } from '../../app/catalog.js';
+import { buildBoard, currentPlan, presentPlan, replan } from '../../app/planning.js';
+import { DateTime } from 'luxon';
+import { Instant, LocalDate } from '../../model/common.js';
+import type { Api } from '../api.js';
+import { QInstant } from './query.js';
+
+const ReplanBody = z
+  .strictObject({
+    asOf: Instant.optional().meta({ description: 'plan as of this instant (default: now)' }),
+    timeLimitMs: z.number().int().min(10).max(30_000).optional().meta({ description: 'solver budget' }),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  })
+  .nullable()
+  .default(null);
+
+export function registerPlanningRoutes(api: Api, ctx: AppContext) {
+  api
+    .add({
+      method: 'post',
+      path: '/v1/workshops/:workshopId/plan',
+      tag: 'planning',
+      summary: 'Replan now: assign every open operation to a technician, a bay and a time; persists the plan',
+      description:
+        'Warm-starts from the stored plan so that a replan moves as little as it can. Returns the assignments, the objective breakdown (weighted tardiness, sum of completion times, overtime, changes), a lower bound and solver statistics.',
+      body: ReplanBody,
+      errors: [404, 422],
+      handler: async ({ params, body }) => {
+        getWorkshop(ctx, params.workshopId);
+        const state = await replan(ctx, params.workshopId, {
+          asOfMs: body?.asOf ? Date.parse(body.asOf) : undefined,
+          timeLimitMs: body?.timeLimitMs,
+          seed: body?.seed,
+        });
+        return presentPlan(state);
+      },
+    })
+    .add({
+      method: 'get',
+      path: '/v1/workshops/:workshopId/plan',
+      tag: 'planning',
+      summary: 'The current plan (recomputed when the workshop changed since it was made)',
+      query: z.strictObject({ asOf: QInstant.optional() }),
+      errors: [404],
+      handler: async ({ params, query }) => presentPlan(await currentPlan(ctx, params.workshopId, query.asOf ? Date.parse(query.asOf) : undefined)),
+    })
+    .add({
+      method: 'get',
+      path: '/v1/workshops/:workshopId/board',
+      tag: 'planning',
+      summary: 'Dispatch board of a day: per technician and per bay the ordered operations with vehicle, times, status and late risk',
+      query: z.strictObject({
+        date: LocalDate.optional().meta({ description: 'local date (default: today in the workshop zone)' }),
+        asOf: QInstant.optional(),
+      }),
+      errors: [404],
+      handler: async ({ params, query }) => {
+        const w = getWorkshop(ctx, params.workshopId);
+        const asOfMs = query.asOf ? Date.parse(query.asOf) : ctx.clock.now();
+        const state = await currentPlan(ctx, params.workshopId, asOfMs);
+        return buildBoard(state, query.date ?? DateTime.fromMillis(asOfMs, { zone: w.timeZone }).toISODate()!);
+      },
+    });
+}
