@@ -113,9 +113,20 @@ function approxResult(
   const quantiles = validateQuantiles(input.quantiles);
   const a = lambda / mu;
   const rho = a / c;
-  const head = { model, servers: c, method, approximate: true as const, accuracy: ACCURACY[method], arrivalCv: ca, serviceCv: cs };
   if (!(lambda < c * mu)) {
-    return { ...head, stable: false, offeredLoad: a, utilisation: rho, growth: growthOf(lambda, mu, c) };
+    return {
+      model,
+      servers: c,
+      method,
+      approximate: true,
+      accuracy: ACCURACY[method],
+      arrivalCv: ca,
+      serviceCv: cs,
+      stable: false,
+      offeredLoad: a,
+      utilisation: rho,
+      growth: growthOf(lambda, mu, c),
+    };
   }
   const ca2 = ca * ca;
   const cs2 = cs * cs;
@@ -137,7 +148,13 @@ function approxResult(
   const pw = wq > 0 ? erlangC(c, a) : 0;
   const lq = lambda * wq;
   return {
-    ...head,
+    model,
+    servers: c,
+    method,
+    approximate: true,
+    accuracy: ACCURACY[method],
+    arrivalCv: ca,
+    serviceCv: cs,
     stable: true,
     offeredLoad: a,
     utilisation: rho,

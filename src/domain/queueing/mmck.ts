@@ -6,7 +6,7 @@
  * with log-sum-exp, so any load (including ≥ 1, which is stable here) and K up to 100,000 work.
  */
 import { QueueingInputError, positiveInt } from './errors.js';
-import { solveDecreasing } from './special.js';
+import { poissonMix, solveDecreasing } from './special.js';
 import { validateQuantiles, validateRates, validateThresholds } from './mmc.js';
 import type { WaitQuantile, WaitTailPoint } from './types.js';
 
@@ -100,17 +100,7 @@ export function mmck(input: MmckInput): MmckResult {
   for (let j = K - c - 1; j >= 0; j--) tailFrom[j] = tailFrom[j + 1] + pi[c + j];
   const waitTailAt = (t: number): number => {
     if (admitted <= 0 || K === c) return 0;
-    const m = c * mu * t;
-    let sum = 0;
-    let logTerm = -m; // log Pois(0; m)
-    const lm = m > 0 ? Math.log(m) : -Infinity;
-    for (let j = 0; j < K - c; j++) {
-      if (j > 0) logTerm += lm - Math.log(j);
-      const term = Math.exp(logTerm) * tailFrom[j];
-      sum += term;
-      if (j > m && term < 1e-17 * sum) break;
-    }
-    return Math.min(1, sum / admitted);
+    return Math.min(1, poissonMix(c * mu * t, tailFrom, K - c) / admitted);
   };
   const probWait = admitted > 0 ? pWaitMass / admitted : 0;
   const result: MmckResult = {

@@ -233,7 +233,36 @@ export function solveDecreasing(f: (t: number) => number, target: number, scale:
     const mid = 0.5 * (lo + hi);
     if (f(mid) > target) lo = mid;
     else hi = mid;
-    if (hi - lo <= 1e-10 * hi) break;
+    if (hi - lo <= 1e-9 * hi) break;
   }
   return hi;
+}
+
+/**
+ * Σ_{j=0}^{n−1} Pois(j; m)·w_j (a Poisson mixture of non-increasing weights, e.g. tail masses):
+ * multiplicative recursion when e^{−m} is representable, log space otherwise; stops once past
+ * the mode and the terms are negligible.
+ */
+export function poissonMix(m: number, w: ArrayLike<number>, n: number): number {
+  if (m <= 0) return n > 0 ? w[0] : 0;
+  let sum = 0;
+  if (m < 700) {
+    let term = Math.exp(-m);
+    for (let j = 0; j < n; j++) {
+      if (j > 0) term *= m / j;
+      const x = term * w[j];
+      sum += x;
+      if (j > m && x <= 1e-17 * sum) break;
+    }
+    return sum;
+  }
+  let logTerm = -m;
+  const lm = Math.log(m);
+  for (let j = 0; j < n; j++) {
+    if (j > 0) logTerm += lm - Math.log(j);
+    const x = Math.exp(logTerm) * w[j];
+    sum += x;
+    if (j > m && x <= 1e-17 * sum) break;
+  }
+  return sum;
 }

@@ -20,6 +20,7 @@
  */
 import { QueueingInputError, nonNegative, nonNegativeInt, positive } from './errors.js';
 import { erlangC, validateThresholds } from './mmc.js';
+import { poissonMix } from './special.js';
 import type { WaitTailPoint } from './types.js';
 
 export type TimeVaryingMethod = 'ode' | 'psa' | 'mol';
@@ -222,19 +223,9 @@ function poissonWeights(x: number): Float64Array {
 }
 
 /** P(W > t) for an arrival seeing distribution p with c servers: Σ_j Pois(j; cμt)·T_j. */
-function waitTailFor(p: Float64Array, N: number, c: number, mu: number, t: number, tailFrom: Float64Array): number {
+function waitTailFor(N: number, c: number, mu: number, t: number, tailFrom: Float64Array): number {
   if (c === 0) return 1;
-  const m = c * mu * t;
-  let sum = 0;
-  let logTerm = -m;
-  const lm = m > 0 ? Math.log(m) : -Infinity;
-  for (let j = 0; c + j <= N; j++) {
-    if (j > 0) logTerm += lm - Math.log(j);
-    const term = Math.exp(logTerm) * tailFrom[j];
-    sum += term;
-    if (j > m && term <= 1e-16 * sum) break;
-  }
-  return Math.min(1, sum);
+  return Math.min(1, poissonMix(c * mu * t, tailFrom, N - c + 1));
 }
 
 function solveOde(prep: Prepared): TimeVaryingResult {
@@ -300,7 +291,7 @@ function odeOnce(prep: Prepared, N: number): TimeVaryingResult {
       for (let n = N; n >= 0; n--) tailFrom[n] = tailFrom[n + 1] + p[n];
       // T_j = Σ_{n ≥ c + j} p_n  → pass the slice starting at c
       const sub = tailFrom.subarray(Math.min(c, N + 1));
-      for (let k = 0; k < nT; k++) f.tail[k] = c > 0 ? waitTailFor(p, N, c, mu, thresholds[k], sub) : 1;
+      for (let k = 0; k < nT; k++) f.tail[k] = c > 0 ? waitTailFor(N, c, mu, thresholds[k], sub) : 1;
     }
   };
 
