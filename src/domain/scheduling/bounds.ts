@@ -5,6 +5,7 @@
  */
 import { solveLp, type LpModel } from '../../lib/lp.js';
 import type { SchedulingModel } from './model.js';
+import { INF, Timetable } from './timetable.js';
 
 export interface CombinatorialBounds {
   /** per job: earliest possible completion (chains of min durations from releases; one-at-a-time work) */
@@ -19,6 +20,8 @@ export function combinatorialBounds(model: SchedulingModel, skip: (string | null
   const rel = model.ops.map((o) => Math.max(o.release, model.jobs[o.job]?.release ?? 0));
   // earliest finish along precedence chains (topological by DFS memo; ops on cycles are skipped)
   const ef = new Float64Array(n).fill(NaN);
+  const calendarsBind = model.techs.some((t) => t.work.length !== 2 || (t.overtime?.length ?? 0) > 0) || model.ops.some((o) => o.bays !== null || o.fixed);
+  const tt = calendarsBind ? new Timetable(model) : null;
   const visiting = new Uint8Array(n);
   const finish = (v: number): number => {
     if (!Number.isNaN(ef[v])) return ef[v];
@@ -31,6 +34,12 @@ export function combinatorialBounds(model: SchedulingModel, skip: (string | null
       let s = rel[v];
       for (const p of o.preds) if (p >= 0 && p < n && !skip[p]) s = Math.max(s, finish(p));
       val = s + minDur[v];
+      // calendars: the earliest end on any qualified technician (and eligible bay) with nothing else
+      // planned (only in-progress ops block) is still a valid bound, and far tighter across nights
+      if (tt && !skip[v] && o.alternatives.length) {
+        const slot = tt.best(v, -1, s, false);
+        if (slot && slot.end < INF && slot.end > val) val = slot.end;
+      }
     }
     visiting[v] = 0;
     ef[v] = val;

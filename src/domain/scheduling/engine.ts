@@ -188,7 +188,7 @@ export type Rule = 'workshop' | 'makespan' | 'fifo';
  *  - fifo: the op that became ready first, then job order
  * Returns the dispatch order and technician choices so the local search can continue from them.
  */
-export function dispatch(ctx: Ctx, rule: Rule, s: Sched, prefer?: Int32Array): { order: number[]; assign: Int32Array } {
+export function dispatch(ctx: Ctx, rule: Rule, s: Sched, prefer?: Int32Array, boost?: Set<number>): { order: number[]; assign: Int32Array } {
   const { model, tt } = ctx;
   const n = ctx.n;
   tt.reset();
@@ -200,6 +200,7 @@ export function dispatch(ctx: Ctx, rule: Rule, s: Sched, prefer?: Int32Array): {
   }
   const horizon = model.horizonEnd;
   const key = (op: number, est: number): number => {
+    if (boost?.has(op)) return -1e15 + est; // ops a previous pass could not fit go first once ready
     if (rule === 'fifo') return est;
     if (rule === 'makespan') return -ctx.tail[op];
     const job = model.jobs[model.ops[op].job];
@@ -329,6 +330,19 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
         for (const p of model.ops[op].preds) if (pos[p] >= 0 && pos[p] + 1 > lo) lo = pos[p] + 1;
         if (lo >= i) continue;
         j = Math.max(lo, i - span);
+        if (late && cur.ok[op] && rng.next() < 0.7) {
+          // pull the op in front of one that holds its technician or bay between its earliest start and its start
+          let e = ctx.rel[op];
+          for (const p of model.ops[op].preds) if (cur.ok[p] && cur.end[p] > e) e = cur.end[p];
+          const t = cur.tech[op], b = cur.bay[op], st = cur.start[op];
+          let cnt = 0, pick = -1;
+          for (let k = lo; k < i; k++) {
+            const x = order[k];
+            if (!cur.ok[x] || cur.end[x] <= e || cur.start[x] >= st) continue;
+            if (cur.tech[x] === t || (b >= 0 && cur.bay[x] === b)) { if (rng.int(++cnt) === 0) pick = k; }
+          }
+          if (pick >= 0) j = pick;
+        }
       } else {
         let hi = order.length - 1;
         for (const w of ctx.succ[op]) if (pos[w] >= 0 && pos[w] - 1 < hi) hi = pos[w] - 1;
@@ -348,6 +362,7 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
       const old = assign[op];
       let t = alts[rng.int(alts.length)].tech;
       if (t === old) t = alts[(alts.findIndex((a) => a.tech === old) + 1) % alts.length].tech;
+      if (rng.next() < 0.5) t = -1; // let the decoder take the earliest-finishing technician
       assign[op] = t;
       undo = () => { assign[op] = old; };
     }

@@ -167,9 +167,38 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
     decode(ctx, order, assign, true, s);
     for (let i = 0; i < ctx.n; i++) if (s.ok[i] && !model.ops[i].fixed) assign[i] = s.tech[i];
   } else {
-    const d = dispatch(ctx, opts.objective === 'makespan' ? 'makespan' : 'workshop', s);
+    // two dispatch rules (urgency/most-work-remaining, and first-come-first-served); keep the better
+    const rule = opts.objective === 'makespan' ? 'makespan' : 'workshop';
+    let d = dispatch(ctx, rule, s);
+    // ops left without a slot (calendar full at the end of the horizon) are given precedence and the
+    // dispatch is repeated, a few times at most
+    const boost = new Set<number>();
+    for (let pass = 0; pass < 3; pass++) {
+      const missing = d.order.filter((v) => !ctx.skip[v] && !s.ok[v] && !boost.has(v));
+      if (!missing.length) break;
+      // boost the op and its whole chain of predecessors (often the predecessor ended too late)
+      const stack = [...missing];
+      while (stack.length) {
+        const v = stack.pop()!;
+        if (boost.has(v)) continue;
+        boost.add(v);
+        for (const p of model.ops[v].preds) if (!model.ops[p].fixed) stack.push(p);
+      }
+      const s3 = new Sched(ctx.n);
+      const d3 = dispatch(ctx, rule, s3, undefined, boost);
+      if (evaluate(ctx, s3).score < evaluate(ctx, s).score) { s.copyFrom(s3); d = d3; }
+    }
     order = d.order.filter((v) => !ctx.skip[v]);
     assign = d.assign;
+    if (!fastPathEligible(model) || opts.objective !== 'makespan') {
+      const s2 = new Sched(ctx.n);
+      const d2 = dispatch(ctx, 'fifo', s2);
+      if (evaluate(ctx, s2).score < evaluate(ctx, s).score) {
+        s.copyFrom(s2);
+        order = d2.order.filter((v) => !ctx.skip[v]);
+        assign = d2.assign;
+      }
+    }
   }
   const constructionMs = performance.now() - t0;
   const constEval = evaluate(ctx, s);

@@ -129,7 +129,7 @@ export function generateWorkshop(o: WorkshopGenOptions): SchedulingModel {
       const idx = ops.length;
       const alternatives = techs.map((_, t) => t).filter((t) => techSkills[t].has(ty.skill)).map((t) => ({ tech: t, minutes: Math.ceil(std[i] / eff[t]) }));
       const eligible = ty.cap === null ? null : bays.map((_, b) => b).filter((b) => bayCaps[b].has(ty.cap!));
-      const partsLate = (k === 'brakes' || k === 'major') && rng.next() < 0.15;
+      const partsLate = !waiter && (k === 'brakes' || k === 'major') && rng.next() < 0.2; // waiters are not booked while parts are missing
       ops.push({
         key: `RO${ro}#${i + 1}`,
         job: jobIdx,
