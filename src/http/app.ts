@@ -15,6 +15,7 @@ import { registerCatalogRoutes } from './routes/catalog.js';
 import { registerAppointmentRoutes } from './routes/appointments.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerPlanningRoutes } from './routes/planning.js';
+import { registerQueueingRoutes } from './routes/queueing.js';
 
 export interface AppDeps {
   ctx: AppContext;
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps) {
   registerCatalogRoutes(api, deps.ctx);
   registerAppointmentRoutes(api, deps.ctx);
   registerPlanningRoutes(api, deps.ctx);
+  registerQueueingRoutes(api, deps.ctx);
   for (const r of deps.extraRoutes ?? []) r(api, deps.ctx);
   const router = express.Router();
   api.mount(router);

@@ -1,0 +1,266 @@
+/**
+ * Queueing use cases over the stored workshop: reception forecast (time-varying check-in queue
+ * and advisors needed), walk-in ETA for a lane, and the capacity outlook (load vs capacity by
+ * skill and bay capability with a queueing estimate of lead time for unplanned work).
+ */
+import { DateTime } from 'luxon';
+import { conditionalWait, ggc, staffing, timeVarying, QueueingInputError } from '../domain/queueing/index.js';
+import { buildCalendar, shiftsToWeekly } from '../domain/calendar/index.js';
+import { LEVEL_RANK, toMinutes, WEEKDAYS } from '../model/common.js';
+import type { Appointment, Workshop } from '../model/workshop.js';
+import { Rng } from '../lib/random.js';
+import type { AppContext } from './context.js';
+import { getWorkshop, msToZoned } from './catalog.js';
+import { DomainError } from './errors.js';
+
+/** Engine input errors become validation problems naming the field (engine paths use dots). */
+export function queueingError(e: unknown, prefix = ''): never {
+  if (e instanceof QueueingInputError) {
+    const path = [prefix, e.field.replace(/\.(\d+)/g, '[$1]')].filter(Boolean).join('.');
+    throw new DomainError('validation_failed', e.message, { errors: [{ path, message: e.message.replace(/^[^:]*: /, ''), code: 'invalid_value' }] });
+  }
+  throw e;
+}
+
+function openHours(w: Workshop, day: DateTime): { startHour: number; endHour: number } | null {
+  if (w.closedDates.includes(day.toISODate()!)) return null;
+  const ranges = w.openingHours[WEEKDAYS[day.weekday - 1]];
+  if (!ranges.length) return null;
+  const s = Math.min(...ranges.map((r) => toMinutes(r.start)));
+  const e = Math.max(...ranges.map((r) => toMinutes(r.end)));
+  return { startHour: Math.floor(s / 60), endHour: Math.ceil(e / 60) };
+}
+
+export function receptionForecast(ctx: AppContext, workshopId: string, date: string, overrides: { advisors?: number; walkInsPerDay?: number; noShowRate?: number }) {
+  const w = getWorkshop(ctx, workshopId);
+  const r = w.reception;
+  const day = DateTime.fromISO(date, { zone: w.timeZone }).startOf('day');
+  const hours = openHours(w, day);
+  if (!hours) return { workshopId, date, open: false, hours: [] as unknown[] };
+  const { startHour, endHour } = hours;
+  const n = endHour - startHour;
+  const apts = ctx.store.appointments
+    .find(workshopId, { from: day.toMillis(), to: day.plus({ days: 1 }).toMillis() })
+    .filter((a) => a.status !== 'cancelled');
+  const noShow = overrides.noShowRate ?? r.noShowRate;
+  const booked = new Array(n).fill(0);
+  for (const a of apts) {
+    const h = DateTime.fromISO(a.plannedArrival, { setZone: true }).setZone(w.timeZone).hour - startHour;
+    booked[Math.min(n - 1, Math.max(0, h))] += 1;
+  }
+  // walk-ins follow the shape of booked arrivals (they pile up at opening too), or spread evenly
+  const walkIns = overrides.walkInsPerDay ?? r.walkInsPerDay;
+  const totalBooked = booked.reduce((a, b) => a + b, 0);
+  const shape = totalBooked > 0 ? booked.map((b) => b / totalBooked) : booked.map(() => 1 / n);
+  const expected = booked.map((b, i) => b * (1 - noShow) + walkIns * shape[i]);
+  const advisors = overrides.advisors ?? r.advisors;
+  const mu = 1 / r.checkInMinutes;
+  try {
+    const tv = timeVarying({ arrivalRates: expected.map((x) => x / 60), servers: advisors, serviceRate: mu, waitThresholds: [r.waitTargetMinutes] });
+    const st = staffing({
+      arrivalRates: expected.map((x) => x / 60),
+      serviceRate: mu,
+      target: { kind: 'wait_within', maxWait: r.waitTargetMinutes, probability: r.waitTargetShare },
+      method: 'ode',
+      minServers: 1,
+      maxServers: 200,
+    });
+    return {
+      workshopId,
+      date: day.toISODate(),
+      open: true,
+      method: tv.method,
+      advisorsOnDuty: advisors,
+      checkInMinutes: r.checkInMinutes,
+      target: { maxWaitMinutes: r.waitTargetMinutes, share: r.waitTargetShare },
+      hours: tv.periods.map((p, i) => ({
+        hour: `${String(startHour + i).padStart(2, '0')}:00`,
+        bookedArrivals: booked[i],
+        expectedNoShows: Math.round(booked[i] * noShow * 100) / 100,
+        expectedWalkIns: Math.round(walkIns * shape[i] * 100) / 100,
+        expectedArrivals: Math.round(expected[i] * 100) / 100,
+        meanWaitMinutes: p.meanWait,
+        probWaitOverTarget: p.waitTail[0]?.p ?? null,
+        utilisation: p.utilisation,
+        advisorsNeeded: st.ode?.periods[i]?.servers ?? null,
+      })),
+      advisorsNeededPeak: st.ode ? Math.max(...st.ode.periods.map((p) => p.servers)) : null,
+      squareRootRule: st.squareRoot.periods.map((p) => p.servers),
+    };
+  } catch (e) {
+    queueingError(e);
+  }
+}
+
+const isLaneJob = (a: Appointment, codes: Set<string>) => a.operations.every((o) => codes.has(o.opCode));
+
+export function walkInEta(ctx: AppContext, workshopId: string, q: { opCodes: string[]; atMs: number; lane?: string; seed?: number }) {
+  const w = getWorkshop(ctx, workshopId);
+  const lane = q.lane ? w.lanes.find((l) => l.id === q.lane) : w.lanes.find((l) => q.opCodes.every((c) => l.opCodes.includes(c)));
+  if (!lane)
+    throw new DomainError('validation_failed', q.lane ? `unknown lane ${q.lane}` : 'no lane of this workshop takes all these op codes', {
+      errors: [{ path: q.lane ? 'query.lane' : 'query.opCodes', message: q.lane ? `unknown lane; lanes: ${w.lanes.map((l) => l.id).join(', ') || 'none'}` : 'no lane takes all of them', code: 'unknown_lane' }],
+    });
+  const missing = q.opCodes.filter((c) => !lane.opCodes.includes(c));
+  if (missing.length)
+    throw new DomainError('validation_failed', `lane ${lane.id} does not take ${missing.join(', ')}`, {
+      errors: [{ path: 'query.opCodes', message: `not in lane ${lane.id}: ${missing.join(', ')}`, code: 'not_in_lane' }],
+    });
+  const catalogue = new Map(ctx.store.operations.all(workshopId).map((o) => [o.opCode, o]));
+  const unknown = q.opCodes.filter((c) => !catalogue.has(c));
+  if (unknown.length)
+    throw new DomainError('unknown_reference', `unknown op code(s) ${unknown.join(', ')}`, { errors: [{ path: 'query.opCodes', message: 'not in the catalogue', code: 'unknown_op_code' }] });
+  const codes = new Set(lane.opCodes);
+  const day = DateTime.fromMillis(q.atMs, { zone: w.timeZone }).startOf('day');
+  const live = ctx.store.appointments
+    .find(workshopId, { from: day.minus({ days: 1 }).toMillis(), to: q.atMs + 1, status: ['checked_in', 'in_progress'] })
+    .filter((a) => isLaneJob(a, codes));
+  const stdOf = (a: Appointment) => a.operations.reduce((s, o) => s + (o.hours ?? catalogue.get(o.opCode)?.standardHours ?? 0) * 60, 0);
+  const inService = live.filter((a) => a.status === 'in_progress');
+  const queued = live.filter((a) => a.status === 'checked_in');
+  const ownStd = q.opCodes.reduce((s, c) => s + catalogue.get(c)!.standardHours * 60, 0);
+  const ownCv = q.opCodes.reduce((s, c) => s + catalogue.get(c)!.cv, 0) / q.opCodes.length;
+  const laneJobs = [...inService, ...queued];
+  const meanService = laneJobs.length ? laneJobs.reduce((s, a) => s + stdOf(a), 0) / laneJobs.length : ownStd;
+  const elapsed = inService.slice(0, lane.servers).map((a) => {
+    const started = a.operations.map((o) => (o.startedAt ? Date.parse(o.startedAt) : Infinity)).reduce((x, y) => Math.min(x, y), Infinity);
+    return Number.isFinite(started) ? Math.max(0, (q.atMs - started) / 60_000) : 0;
+  });
+  const levels = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
+  let wait;
+  try {
+    wait = conditionalWait({
+      servers: lane.servers,
+      busy: Math.min(lane.servers, inService.length),
+      queueAhead: queued.length + Math.max(0, inService.length - lane.servers),
+      elapsed,
+      service: { mean: meanService, cv: ownCv, distribution: 'lognormal' },
+      quantiles: levels,
+      thresholds: [10, 30, 60],
+      samples: 20_000,
+      seed: q.seed ?? 1,
+    });
+  } catch (e) {
+    queueingError(e, 'query');
+  }
+  // ready-by = arrival + wait + own service + handover buffer: convolve by Monte Carlo, sampling the
+  // wait through its quantile function and the own work from the lognormal duration model.
+  const rng = new Rng(q.seed ?? 1);
+  const qt = wait.quantiles.map((x) => x.t);
+  const N = 20_000;
+  const total = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const u = rng.next() * 98;
+    const k = Math.floor(u);
+    const wv = qt[k] + (qt[Math.min(k + 1, 98)] - qt[k]) * (u - k);
+    total[i] = wv + rng.lognormalMeanCv(ownStd, ownCv) + w.policy.handoverBufferMinutes;
+  }
+  total.sort();
+  const quant = (p: number) => total[Math.min(N - 1, Math.floor(p * N))];
+  const at = (min: number) => msToZoned(q.atMs + Math.ceil(min) * 60_000, w.timeZone);
+  const pick = (p: number) => wait.quantiles.find((x) => Math.abs(x.q - p) < 1e-9)!.t;
+  // the queue model knows no closing time: say whether the work fits before the lane closes today
+  const hours = openHours(w, day);
+  const closeMs = hours ? day.plus({ hours: hours.endHour }).toMillis() : q.atMs;
+  const minutesToClose = Math.max(0, (closeMs - q.atMs) / 60_000);
+  let fit = 0;
+  for (let i = 0; i < N; i++) if (total[i] <= minutesToClose) fit++;
+  return {
+    workshopId,
+    lane: { id: lane.id, name: lane.name, servers: lane.servers },
+    at: msToZoned(q.atMs, w.timeZone),
+    state: { inService: inService.length, queued: queued.length },
+    method: wait.method,
+    wait: {
+      meanMinutes: wait.meanWait,
+      quantiles: { p50: pick(0.5), p80: pick(0.8), p90: pick(0.9), p95: pick(0.95) },
+      within: wait.waitWithin,
+    },
+    readyBy: { p50: at(quant(0.5)), p80: at(quant(0.8)), p90: at(quant(0.9)), p95: at(quant(0.95)) },
+    promise: at(Math.ceil(quant(w.policy.targetOnTime) / 5) * 5),
+    target: w.policy.targetOnTime,
+    closesAt: msToZoned(closeMs, w.timeZone),
+    probReadyBeforeClose: Math.round((fit / N) * 1000) / 1000,
+  };
+}
+
+export function capacityOutlook(ctx: AppContext, workshopId: string, fromMs: number, toMs: number) {
+  const w = getWorkshop(ctx, workshopId);
+  const zone = w.timeZone;
+  const techs = ctx.store.technicians.all(workshopId).filter((t) => t.active);
+  const bays = ctx.store.bays.all(workshopId).filter((b) => b.active);
+  const catalogue = new Map(ctx.store.operations.all(workshopId).map((o) => [o.opCode, o]));
+  const apts = ctx.store.appointments.find(workshopId, { from: fromMs, to: toMs, status: ['booked', 'checked_in', 'in_progress'] });
+  const closed = new Set(w.closedDates);
+  const days: unknown[] = [];
+  for (let day = DateTime.fromMillis(fromMs, { zone }).startOf('day'); day.toMillis() < toMs; day = day.plus({ days: 1 })) {
+    const d0 = day.toMillis();
+    const d1 = day.plus({ days: 1 }).toMillis();
+    const minutes = (cal: number[]) => cal.reduce((s, v, i) => s + (i % 2 ? v - cal[i - 1] : 0), 0);
+    const techMinutes = techs.map((t) => ({
+      t,
+      min: minutes(buildCalendar({ zone, originMs: d0, fromMs: d0, toMs: d1, weekly: shiftsToWeekly(t.shifts), closedDates: closed, minus: t.absences.map((a) => [Date.parse(a.from), Date.parse(a.to)] as const) })),
+    }));
+    const openMin = minutes(buildCalendar({ zone, originMs: d0, fromMs: d0, toMs: d1, weekly: w.openingHours, closedDates: closed }));
+    const bySkill = new Map<string, { capacity: number; load: number }>();
+    for (const { t, min } of techMinutes)
+      for (const skill of Object.keys(t.skills)) {
+        const e = bySkill.get(skill) ?? { capacity: 0, load: 0 };
+        e.capacity += min * t.efficiency; // standard minutes the technician can flag
+        bySkill.set(skill, e);
+      }
+    const byCap = new Map<string, { capacity: number; load: number }>();
+    for (const b of bays)
+      for (const c of b.capabilities) {
+        const e = byCap.get(c) ?? { capacity: 0, load: 0 };
+        e.capacity += openMin;
+        byCap.set(c, e);
+      }
+    const dayApts = apts.filter((a) => Date.parse(a.plannedArrival) >= d0 && Date.parse(a.plannedArrival) < d1);
+    let totalLoad = 0;
+    for (const a of dayApts)
+      for (const o of a.operations) {
+        if (o.status === 'done') continue;
+        const cat = catalogue.get(o.opCode);
+        if (!cat) continue;
+        const std = (o.hours ?? cat.standardHours) * 60;
+        totalLoad += std;
+        const s = bySkill.get(cat.skill) ?? { capacity: 0, load: 0 };
+        s.load += std;
+        bySkill.set(cat.skill, s);
+        if (cat.bayCapability) {
+          const c = byCap.get(cat.bayCapability) ?? { capacity: 0, load: 0 };
+          c.load += std / (techs.find((t) => t.skills[cat.skill] && LEVEL_RANK[t.skills[cat.skill]!] >= LEVEL_RANK[cat.minLevel])?.efficiency ?? 1);
+          byCap.set(cat.bayCapability, c);
+        }
+      }
+    const working = techMinutes.filter((x) => x.min > 0);
+    const capacity = working.reduce((s, x) => s + x.min * x.t.efficiency, 0);
+    const round = (x: number) => Math.round(x * 10) / 10;
+    const util = (l: number, c: number) => (c > 0 ? Math.round((l / c) * 1000) / 1000 : null);
+    // Lead time of one more unplanned repair order: the day's work as an M/G/c queue over the
+    // open hours, c = technicians on duty, service = mean repair order work at their efficiency.
+    let leadTime: unknown = null;
+    if (working.length && openMin > 0 && dayApts.length) {
+      const meanEff = capacity / working.reduce((s, x) => s + x.min, 0);
+      const meanRo = totalLoad / dayApts.length / meanEff;
+      const lambda = dayApts.length / openMin;
+      const res = ggc({ arrivalRate: lambda, serviceRate: 1 / meanRo, servers: working.length, arrivalCv: 1, serviceCv: 0.7, method: 'whitt' });
+      leadTime = res.stable
+        ? { stable: true, method: res.method, meanWaitMinutes: round(res.meanWait), meanLeadTimeMinutes: round(res.meanWait + meanRo), utilisation: round(res.utilisation) }
+        : { stable: false, method: res.method, utilisation: round(res.utilisation), growth: res.growth };
+    }
+    days.push({
+      date: day.toISODate(),
+      open: openMin > 0,
+      appointments: dayApts.length,
+      loadStandardMinutes: round(totalLoad),
+      capacityStandardMinutes: round(capacity),
+      utilisation: util(totalLoad, capacity),
+      bySkill: [...bySkill].map(([skill, v]) => ({ skill, loadMinutes: round(v.load), capacityMinutes: round(v.capacity), utilisation: util(v.load, v.capacity) })),
+      byBayCapability: [...byCap].map(([capability, v]) => ({ capability, loadMinutes: round(v.load), capacityMinutes: round(v.capacity), utilisation: util(v.load, v.capacity) })),
+      unplannedLeadTime: leadTime,
+    });
+  }
+  return { workshopId, from: msToZoned(fromMs, zone), to: msToZoned(toMs, zone), days };
+}
