@@ -136,7 +136,8 @@ export function compileWorkshop(
         const tech = techIndex.get(o.technicianId)!;
         const planned = alternatives.find((x) => x.tech === tech)?.minutes ?? stdMin;
         const started = o.startedAt ? msToMin(Date.parse(o.startedAt), originMs) : asOfMin;
-        const worked = (o.workedMinutes ?? 0) + Math.max(0, asOfMin - started);
+        const clockFrom = o.resumedAt ? msToMin(Date.parse(o.resumedAt), originMs) : started;
+        const worked = (o.workedMinutes ?? 0) + Math.max(0, asOfMin - clockFrom);
         const remaining = Math.max(planned - worked, Math.ceil(planned * 0.1), 5);
         fact.fixed = {
           tech,

@@ -16,6 +16,7 @@ import { registerAppointmentRoutes } from './routes/appointments.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerPlanningRoutes } from './routes/planning.js';
 import { registerQueueingRoutes } from './routes/queueing.js';
+import { registerFloorRoutes } from './routes/floor.js';
 
 export interface AppDeps {
   ctx: AppContext;
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
   registerAppointmentRoutes(api, deps.ctx);
   registerPlanningRoutes(api, deps.ctx);
   registerQueueingRoutes(api, deps.ctx);
+  registerFloorRoutes(api, deps.ctx);
   for (const r of deps.extraRoutes ?? []) r(api, deps.ctx);
   const router = express.Router();
   api.mount(router);

@@ -203,6 +203,7 @@ export const AppointmentOperation = AppointmentOperationInput.extend({
   technicianId: z.string().optional(),
   bayId: z.string().optional(),
   startedAt: Instant.optional(),
+  resumedAt: Instant.optional().meta({ description: 'last restart of the job clock after a pause' }),
   finishedAt: Instant.optional(),
   pausedReason: z.string().optional(),
   workedMinutes: z.number().optional().meta({ description: 'Clocked minutes so far (job clock)' }),
@@ -266,3 +267,24 @@ export const Appointment = z
   })
   .meta({ id: 'Appointment' });
 export type Appointment = z.infer<typeof Appointment>;
+
+// --- floor events (job clock) ----------------------------------------------------------------------
+const EventBase = { at: Instant.optional().meta({ description: 'when it happened (default: now)' }) };
+const OpIndex = z.number().int().min(0).max(29);
+export const FloorEvent = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('checked_in'), ...EventBase }),
+  z.strictObject({ type: z.literal('op_started'), ...EventBase, opIndex: OpIndex, technicianId: z.string().min(1).max(100), bayId: z.string().min(1).max(100).optional() }),
+  z.strictObject({
+    type: z.literal('op_paused'),
+    ...EventBase,
+    opIndex: OpIndex,
+    reason: z.enum(['waiting_parts', 'waiting_approval', 'other']),
+    partsEta: Instant.optional(),
+  }),
+  z.strictObject({ type: z.literal('op_resumed'), ...EventBase, opIndex: OpIndex }),
+  z.strictObject({ type: z.literal('op_finished'), ...EventBase, opIndex: OpIndex }),
+  z.strictObject({ type: z.literal('parts_arrived'), ...EventBase, opIndex: OpIndex.optional().meta({ description: 'default: every operation waiting for parts' }) }),
+]);
+export type FloorEvent = z.infer<typeof FloorEvent>;
+
+export const AbsenceInput = Absence;

@@ -1,0 +1,135 @@
+/**
+ * Floor events: the job clock (op started, paused, resumed, finished), check-in, parts arrival,
+ * and technician absences. Each event updates the repair order (guarded), feeds actual durations
+ * into the duration history, and bumps the workshop revision so the next plan read replans
+ * (warm-started: the plan moves as little as it can).
+ */
+import { DateTime } from 'luxon';
+import { AbsenceInput, FloorEvent, type Appointment, type AppointmentOperation, type OpStatus } from '../model/workshop.js';
+import type { AppContext } from './context.js';
+import { applyStatus, getAppointment, getWorkshop, msToZoned, saveAppointment, technicians, toZoned } from './catalog.js';
+import { DomainError } from './errors.js';
+import { parseOrThrow } from './validate.js';
+
+/** Events may be reported a little ahead of the server clock (device clocks drift). */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+const OP_EVENTS: Record<OpStatus, string[]> = {
+  pending: ['op_started'],
+  in_progress: ['op_paused', 'op_finished'],
+  paused: ['op_resumed', 'parts_arrived'],
+  done: [],
+};
+
+function illegal(what: string, status: string, allowed: string[]): never {
+  throw new DomainError('illegal_transition', `${what} is not possible while ${status}`, { from: status, allowed });
+}
+
+export function recordEvent(ctx: AppContext, appointmentId: string, body: unknown): { appointment: Appointment; eventId: number } {
+  const ev = parseOrThrow(FloorEvent, body);
+  return ctx.store.transaction(() => {
+    const a = getAppointment(ctx, appointmentId);
+    const w = getWorkshop(ctx, a.workshopId);
+    const now = ctx.clock.now();
+    const atMs = ev.at ? Date.parse(ev.at) : now;
+    if (atMs > now + MAX_FUTURE_SKEW_MS)
+      throw new DomainError('validation_failed', 'an event cannot happen in the future', { errors: [{ path: 'at', message: 'is in the future', code: 'future' }] });
+    const at = msToZoned(atMs, w.timeZone);
+    if (['ready', 'delivered', 'cancelled', 'no_show'].includes(a.status) && ev.type !== 'parts_arrived')
+      illegal(ev.type, a.status, []);
+    let next: Appointment = { ...a, operations: a.operations.map((o) => ({ ...o })), version: a.version + 1, updatedAt: new Date(now).toISOString() };
+    const opAt = (i: number): AppointmentOperation => {
+      const o = next.operations[i];
+      if (!o)
+        throw new DomainError('validation_failed', `the repair order has ${next.operations.length} operation(s)`, {
+          errors: [{ path: 'opIndex', message: `no operation ${i}`, code: 'out_of_range' }],
+        });
+      return o;
+    };
+    const notBefore = (o: AppointmentOperation) => {
+      const last = [o.startedAt, o.resumedAt].filter(Boolean).map((x) => Date.parse(x!));
+      if (last.length && atMs < Math.max(...last))
+        throw new DomainError('validation_failed', 'events of an operation must be in time order', { errors: [{ path: 'at', message: 'before the previous event of this operation', code: 'out_of_order' }] });
+    };
+    let observation: { opCode: string; technicianId: string | null; plannedMinutes: number; actualMinutes: number } | null = null;
+    switch (ev.type) {
+      case 'checked_in':
+        next = applyStatus(ctx, w, next, 'checked_in', atMs);
+        break;
+      case 'op_started': {
+        const o = opAt(ev.opIndex);
+        if (o.status !== 'pending') illegal(`starting operation ${ev.opIndex}`, o.status, OP_EVENTS[o.status]);
+        if (next.status === 'booked') illegal('starting work before check-in', 'booked', ['checked_in']);
+        const tech = technicians.get(ctx, w.id, ev.technicianId);
+        if (ev.bayId && !ctx.store.bays.get(w.id, ev.bayId))
+          throw new DomainError('unknown_reference', `bay ${ev.bayId} does not exist`, { errors: [{ path: 'bayId', message: 'unknown bay', code: 'unknown_bay' }] });
+        Object.assign(o, { status: 'in_progress', technicianId: tech.id, bayId: ev.bayId, startedAt: at, resumedAt: undefined, workedMinutes: 0 });
+        if (next.status === 'checked_in') next = applyStatus(ctx, w, next, 'in_progress', atMs);
+        break;
+      }
+      case 'op_paused': {
+        const o = opAt(ev.opIndex);
+        if (o.status !== 'in_progress') illegal(`pausing operation ${ev.opIndex}`, o.status, OP_EVENTS[o.status]);
+        notBefore(o);
+        const from = Date.parse(o.resumedAt ?? o.startedAt!);
+        Object.assign(o, {
+          status: 'paused',
+          pausedReason: ev.reason,
+          workedMinutes: (o.workedMinutes ?? 0) + Math.max(0, (atMs - from) / 60_000),
+          ...(ev.partsEta ? { partsEta: toZoned(ev.partsEta, w.timeZone) } : {}),
+        });
+        if (ev.reason === 'waiting_parts' && !ev.partsEta) delete o.partsEta;
+        break;
+      }
+      case 'op_resumed': {
+        const o = opAt(ev.opIndex);
+        if (o.status !== 'paused') illegal(`resuming operation ${ev.opIndex}`, o.status, OP_EVENTS[o.status]);
+        Object.assign(o, { status: 'in_progress', resumedAt: at, pausedReason: undefined });
+        break;
+      }
+      case 'op_finished': {
+        const o = opAt(ev.opIndex);
+        if (o.status !== 'in_progress') illegal(`finishing operation ${ev.opIndex}`, o.status, OP_EVENTS[o.status]);
+        notBefore(o);
+        const from = Date.parse(o.resumedAt ?? o.startedAt!);
+        const worked = (o.workedMinutes ?? 0) + Math.max(0, (atMs - from) / 60_000);
+        Object.assign(o, { status: 'done', finishedAt: at, workedMinutes: Math.round(worked * 10) / 10 });
+        const cat = ctx.store.operations.byCode(w.id, o.opCode);
+        const tech = o.technicianId ? ctx.store.technicians.get(w.id, o.technicianId) : undefined;
+        const std = (o.hours ?? cat?.standardHours ?? 0) * 60;
+        if (std > 0 && worked > 0)
+          observation = { opCode: o.opCode, technicianId: o.technicianId ?? null, plannedMinutes: std / (tech?.efficiency ?? 1), actualMinutes: worked };
+        if (next.operations.every((x) => x.status === 'done')) next = applyStatus(ctx, w, next, 'ready', atMs);
+        break;
+      }
+      case 'parts_arrived': {
+        const idx = ev.opIndex !== undefined ? [ev.opIndex] : next.operations.map((o, i) => (o.partsEta || o.pausedReason === 'waiting_parts' ? i : -1)).filter((i) => i >= 0);
+        if (ev.opIndex !== undefined) opAt(ev.opIndex);
+        for (const i of idx) {
+          const o = next.operations[i];
+          if (o.status === 'done') continue;
+          o.partsEta = at;
+        }
+        break;
+      }
+    }
+    for (const o of next.operations) for (const k of Object.keys(o) as (keyof AppointmentOperation)[]) if (o[k] === undefined) delete o[k];
+    saveAppointment(ctx, next);
+    if (observation) ctx.store.observations.add({ workshopId: w.id, ...observation, at });
+    const eventId = ctx.store.events.add({ appointmentId: a.id, workshopId: w.id, type: ev.type, at, data: ev });
+    return { appointment: next, eventId };
+  });
+}
+
+/** Records a technician absence (sick call, training…); the next plan read replans around it. */
+export function addAbsence(ctx: AppContext, workshopId: string, technicianId: string, body: unknown) {
+  const absence = parseOrThrow(AbsenceInput, body);
+  const w = getWorkshop(ctx, workshopId);
+  const t = technicians.get(ctx, workshopId, technicianId);
+  const norm = { ...absence, from: toZoned(absence.from, w.timeZone), to: toZoned(absence.to, w.timeZone) };
+  return technicians.update(ctx, workshopId, t.id, { absences: [...t.absences, norm] });
+}
+
+export function dayOf(ms: number, zone: string): string {
+  return DateTime.fromMillis(ms, { zone }).toISODate()!;
+}
