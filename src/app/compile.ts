@@ -39,6 +39,7 @@ export interface CompiledWorkshop {
   techIds: string[];
   bayIds: string[];
   catalogue: Map<string, Operation>;
+  jobContext: JobCompileContext;
 }
 
 export const DEFAULT_HORIZON_DAYS = 21;
@@ -95,70 +96,13 @@ export function compileWorkshop(
   const jobs: JobFact[] = [];
   const opRefs: OpRef[] = [];
   const jobRefs: string[] = [];
-  const appointments = [...snap.appointments, ...(opts.extraAppointments ?? [])];
-  for (const a of appointments) {
-    const arrival = Date.parse(a.plannedArrival);
-    if (arrival >= toMs) continue;
-    // a booked vehicle that should have arrived before today and never checked in is stale (no-show to record)
-    if (a.status === 'booked' && arrival < originMs) continue;
-    const job = jobs.length;
-    const jobOps: number[] = [];
-    const arrivalMin = Math.max(msToMin(arrival, originMs), a.status === 'booked' ? asOfMin : -Infinity);
-    let prev: number | null = null;
-    a.operations.forEach((o, opIndex) => {
-      if (o.status === 'done') return;
-      const cat = catalogue.get(o.opCode);
-      const stdMin = Math.max(1, Math.round((o.hours ?? cat?.standardHours ?? 1) * 60));
-      const alternatives: OpFact['alternatives'] = [];
-      if (cat) {
-        snap.technicians.forEach((t, ti) => {
-          const level = t.skills[cat.skill];
-          if (!level || LEVEL_RANK[level] < LEVEL_RANK[cat.minLevel]) return;
-          if (cat.requiresEv && !t.evCertified) return;
-          alternatives.push({ tech: ti, minutes: Math.ceil(stdMin / t.efficiency) });
-        });
-      }
-      const bayList = cat?.bayCapability ? (baysByCap.get(cat.bayCapability) ?? []) : null;
-      let release = Math.max(arrivalMin, asOfMin);
-      if (o.partsEta) release = Math.max(release, Math.ceil((Date.parse(o.partsEta) - originMs) / 60_000));
-      if (o.status === 'paused' && o.pausedReason === 'waiting_parts' && !o.partsEta) release = Math.max(release, asOfMin + UNKNOWN_PARTS_WAIT_MIN);
-      const fact: OpFact = {
-        key: `${a.id}#${opIndex}`,
-        job,
-        release,
-        splittable: cat?.splittable ?? false,
-        alternatives,
-        bays: bayList,
-        preds: [],
-        ...(cat?.parallel ? { parallel: true } : {}),
-      };
-      if (o.status === 'in_progress' && o.technicianId && techIndex.has(o.technicianId)) {
-        const tech = techIndex.get(o.technicianId)!;
-        const planned = alternatives.find((x) => x.tech === tech)?.minutes ?? stdMin;
-        const started = o.startedAt ? msToMin(Date.parse(o.startedAt), originMs) : asOfMin;
-        const clockFrom = o.resumedAt ? msToMin(Date.parse(o.resumedAt), originMs) : started;
-        const worked = (o.workedMinutes ?? 0) + Math.max(0, asOfMin - clockFrom);
-        const remaining = Math.max(planned - worked, Math.ceil(planned * 0.1), 5);
-        fact.fixed = {
-          tech,
-          bay: o.bayId && bayIndex.has(o.bayId) ? bayIndex.get(o.bayId)! : -1,
-          start: Math.min(started, asOfMin),
-          end: asOfMin + remaining,
-        };
-      }
-      const idx = ops.length;
-      if (prev !== null && !cat?.parallel) fact.preds = [prev];
-      if (!cat?.parallel) prev = idx;
-      ops.push(fact);
-      jobOps.push(idx);
-      opRefs.push({ appointmentId: a.id, opIndex, opCode: o.opCode, standardMinutes: stdMin, cv: cat?.cv ?? 0.35 });
-    });
-    if (!jobOps.length) continue;
-    let weight = 1;
-    if (a.transport === 'waiter') weight *= w.policy.waiterWeight;
-    if (a.priority === 'high') weight *= w.policy.priorityWeight;
-    const due = a.promisedAt ? msToMin(Date.parse(a.promisedAt), originMs) - w.policy.handoverBufferMinutes : null;
-    jobs.push({ key: a.id, release: Math.min(...jobOps.map((i) => ops[i].release)), due, weight, ops: jobOps });
+  const ctx: JobCompileContext = { snap, originMs, asOfMin, toMs, techIndex, bayIndex, catalogue, baysByCap };
+  for (const a of [...snap.appointments, ...(opts.extraAppointments ?? [])]) {
+    const r = compileJob(ctx, a, ops.length, jobs.length);
+    if (!r) continue;
+    ops.push(...r.ops);
+    opRefs.push(...r.opRefs);
+    jobs.push(r.job);
     jobRefs.push(a.id);
   }
   return {
@@ -170,5 +114,94 @@ export function compileWorkshop(
     techIds: snap.technicians.map((t) => t.id),
     bayIds: snap.bays.map((b) => b.id),
     catalogue,
+    jobContext: ctx,
   };
+}
+
+export interface JobCompileContext {
+  snap: WorkshopSnapshot;
+  originMs: number;
+  asOfMin: number;
+  toMs: number;
+  techIndex: Map<string, number>;
+  bayIndex: Map<string, number>;
+  catalogue: Map<string, Operation>;
+  baysByCap: Map<string, number[]>;
+}
+
+/**
+ * Compiles one repair order into operation facts (indices from opBase, job index `job`), or null
+ * when nothing of it is left to plan. Used for the stored book and for tentative quotes alike.
+ */
+export function compileJob(
+  c: JobCompileContext,
+  a: Appointment,
+  opBase: number,
+  job: number,
+): { ops: OpFact[]; opRefs: OpRef[]; job: JobFact } | null {
+  const { snap, originMs, asOfMin, toMs, techIndex, bayIndex, catalogue, baysByCap } = c;
+  const w = snap.workshop;
+  const ops: OpFact[] = [];
+  const opRefs: OpRef[] = [];
+  const arrival = Date.parse(a.plannedArrival);
+  if (arrival >= toMs) return null;
+  // a booked vehicle that should have arrived before today and never checked in is stale (no-show to record)
+  if (a.status === 'booked' && arrival < originMs) return null;
+  const jobOps: number[] = [];
+  const arrivalMin = Math.max(msToMin(arrival, originMs), a.status === 'booked' ? asOfMin : -Infinity);
+  let prev: number | null = null;
+  a.operations.forEach((o, opIndex) => {
+    if (o.status === 'done') return;
+    const cat = catalogue.get(o.opCode);
+    const stdMin = Math.max(1, Math.round((o.hours ?? cat?.standardHours ?? 1) * 60));
+    const alternatives: OpFact['alternatives'] = [];
+    if (cat) {
+      snap.technicians.forEach((t, ti) => {
+        const level = t.skills[cat.skill];
+        if (!level || LEVEL_RANK[level] < LEVEL_RANK[cat.minLevel]) return;
+        if (cat.requiresEv && !t.evCertified) return;
+        alternatives.push({ tech: ti, minutes: Math.ceil(stdMin / t.efficiency) });
+      });
+    }
+    const bayList = cat?.bayCapability ? (baysByCap.get(cat.bayCapability) ?? []) : null;
+    let release = Math.max(arrivalMin, asOfMin);
+    if (o.partsEta) release = Math.max(release, Math.ceil((Date.parse(o.partsEta) - originMs) / 60_000));
+    if (o.status === 'paused' && o.pausedReason === 'waiting_parts' && !o.partsEta) release = Math.max(release, asOfMin + UNKNOWN_PARTS_WAIT_MIN);
+    const fact: OpFact = {
+      key: `${a.id}#${opIndex}`,
+      job,
+      release,
+      splittable: cat?.splittable ?? false,
+      alternatives,
+      bays: bayList,
+      preds: [],
+      ...(cat?.parallel ? { parallel: true } : {}),
+    };
+    if (o.status === 'in_progress' && o.technicianId && techIndex.has(o.technicianId)) {
+      const tech = techIndex.get(o.technicianId)!;
+      const planned = alternatives.find((x) => x.tech === tech)?.minutes ?? stdMin;
+      const started = o.startedAt ? msToMin(Date.parse(o.startedAt), originMs) : asOfMin;
+      const clockFrom = o.resumedAt ? msToMin(Date.parse(o.resumedAt), originMs) : started;
+      const worked = (o.workedMinutes ?? 0) + Math.max(0, asOfMin - clockFrom);
+      const remaining = Math.max(planned - worked, Math.ceil(planned * 0.1), 5);
+      fact.fixed = {
+        tech,
+        bay: o.bayId && bayIndex.has(o.bayId) ? bayIndex.get(o.bayId)! : -1,
+        start: Math.min(started, asOfMin),
+        end: asOfMin + remaining,
+      };
+    }
+    const idx = opBase + ops.length;
+    if (prev !== null && !cat?.parallel) fact.preds = [prev];
+    if (!cat?.parallel) prev = idx;
+    ops.push(fact);
+    jobOps.push(idx);
+    opRefs.push({ appointmentId: a.id, opIndex, opCode: o.opCode, standardMinutes: stdMin, cv: cat?.cv ?? 0.35 });
+  });
+  if (!jobOps.length) return null;
+  let weight = 1;
+  if (a.transport === 'waiter') weight *= w.policy.waiterWeight;
+  if (a.priority === 'high') weight *= w.policy.priorityWeight;
+  const due = a.promisedAt ? msToMin(Date.parse(a.promisedAt), originMs) - w.policy.handoverBufferMinutes : null;
+  return { ops, opRefs, job: { key: a.id, release: Math.min(...ops.map((o) => o.release)), due, weight, ops: jobOps } };
 }
