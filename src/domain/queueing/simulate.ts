@@ -142,9 +142,6 @@ function compile(cfg: QueueConfig): Compiled {
   const arrivalDist = cfg.arrivals.distribution ?? (ca === 1 ? 'poisson' : 'gamma');
   if (!['poisson', 'gamma', 'lognormal'].includes(arrivalDist)) throw new QueueingInputError('arrivals.distribution', 'unknown');
   if (arrivalDist === 'poisson' && ca !== 1) throw new QueueingInputError('arrivals.cv', 'must be 1 for Poisson arrivals');
-  if (arrivalDist !== 'poisson' && ca === 0 && arrivalDist === 'gamma') {
-    // cv 0 = deterministic interarrivals; the gamma sampler cannot take shape ∞, handled below
-  }
   const srvArr = Array.isArray(cfg.servers);
   const servers = srvArr
     ? Int32Array.from(cfg.servers as number[], (c, i) => nonNegativeInt(c, `servers.${i}`))
