@@ -159,7 +159,8 @@ export async function fjspTabu(model: SchedulingModel, init: TabuInit, opts: Tab
   const tabuArc = new Int32Array(n * n);
   const tabuMach = new Int32Array(n * m);
   const tBase = 2 + Math.round(Math.sqrt(n) / 2);
-  const tenure = () => tBase + rng.int(tBase + Math.round(n / m / 2) + 1);
+  const tSpan = tBase + Math.round(n / m / 2) + 1;
+  const tenure = () => tBase + rng.int(tSpan);
 
   // ---- candidate buffers
   const path: number[] = [];
@@ -196,7 +197,8 @@ export async function fjspTabu(model: SchedulingModel, init: TabuInit, opts: Tab
   let aborted = false;
   let lastYield = performance.now();
   let lastImprove = 0;
-  const stallLimit = Math.max(2000, 20 * n);
+  // short stalls + stronger kicks measured slightly better on Mk06/07/10 than long walks (noisy, 2 seeds)
+  const stallLimit = Math.max(800, 4 * n);
 
   while (iterations < opts.maxIterations && bestC > opts.lowerBound()) {
     if ((iterations & 63) === 0) {
@@ -215,7 +217,7 @@ export async function fjspTabu(model: SchedulingModel, init: TabuInit, opts: Tab
       buildFrom(bestMach, bestStart);
       computeRQ();
       tabuArc.fill(0); tabuMach.fill(0);
-      const kicks = 2 + rng.int(4);
+      const kicks = 4 + rng.int(8);
       for (let k = 0; k < kicks; k++) {
         const v = rng.int(n);
         const alts = altM[v];
