@@ -1,0 +1,615 @@
+/**
+ * Ready-by forecast: Monte Carlo over operation durations on a fixed plan.
+ *
+ * The plan fixes WHO does WHAT in WHICH ORDER (technician sequence, bay sequence, job precedence);
+ * times float. Each sample draws every op's actual duration (planned minutes on its technician ×
+ * lognormal factor from the duration model) and replays the plan's sequences:
+ *   ready  = max(release, ends of job predecessors, end of the previous op on the same technician,
+ *            end of the previous op on the same bay, end of the previous op of the same vehicle)
+ *   end    = `advanceWork(cal, ready, duration)` where cal = technician working time (work ∪ overtime)
+ *            ∩ bay opening time: the op starts at the first working minute ≥ ready and its work
+ *            advances only through working minutes. An op that runs past the end of a shift or a
+ *            break CONTINUES in the next working interval (even non-splittable ones: in reality the
+ *            job is finished the next morning or after the break; the plan's "does not fit before
+ *            the break" rule is a planning choice, not a law of nature). Beyond the last calendar
+ *            interval the work continues in wall-clock minutes, so every sample is finite.
+ * Work may start EARLIER than planned when predecessors finish early (shift-left), never before
+ * the release (arrival / parts ETA).
+ * In-progress (fixed) ops: their remaining part [max(start, asOf), end) is random too: remaining
+ * planned minutes × the op's lognormal factor, advanced through the calendar from max(start, asOf).
+ *
+ * Vectorised: for each op one Float64Array of sample end times; ops are processed in planned-start
+ * order (start, end, index), a topological order of all the edges above. Ops are simulated lazily,
+ * so asking for some jobs simulates only the cone of their ancestors.
+ *
+ * Common random numbers: the standard normals of an op come from a stream seeded by (seed, op key),
+ * so the same op gets the same draws in every simulation with the same seed — with or without an
+ * inserted job, for any subset of jobs. Differences between two forecasts are then real, not noise.
+ */
+import { intersectIntervals, techAvailability, type Plan, type SchedulingModel } from '../scheduling/model.js';
+import TinyQueue from 'tinyqueue';
+import { Rng } from '../../lib/random.js';
+import type { DurationModel } from './durations.js';
+
+export const KIND_RELEASE = 0;
+export const KIND_JOB = 1;
+export const KIND_TECH = 2;
+export const KIND_BAY = 3;
+export const KIND_IN_PROGRESS = 4;
+
+export const DEFAULT_SAMPLES = 2000;
+export const DEFAULT_SCREEN_SAMPLES = 384;
+
+// ---------------------------------------------------------------- calendars
+
+/** index (even) of the first interval of `a` whose end is > t; a.length if none */
+export function firstEndAfter(a: readonly number[], t: number): number {
+  let lo = 0, hi = a.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[2 * mid + 1] > t) hi = mid;
+    else lo = mid + 1;
+  }
+  return 2 * lo;
+}
+
+/** First working minute at or after t (t itself beyond the calendar's end). */
+export function nextWorkingMinute(cal: readonly number[], t: number): number {
+  const i = firstEndAfter(cal, t);
+  return i >= cal.length ? t : Math.max(t, cal[i]);
+}
+
+/**
+ * End of `d` working minutes starting at the first working minute ≥ s: work advances only through
+ * the calendar's intervals and continues in the next interval when one ends. Past the calendar's
+ * last interval, the remainder runs in wall-clock minutes.
+ */
+export function advanceWork(cal: readonly number[], s: number, d: number): number {
+  let rem = d;
+  let pos = s;
+  for (let i = firstEndAfter(cal, s); i < cal.length; i += 2) {
+    const from = pos > cal[i] ? pos : cal[i];
+    const avail = cal[i + 1] - from;
+    if (avail >= rem) return from + rem;
+    rem -= avail;
+    pos = cal[i + 1];
+  }
+  return pos + rem;
+}
+
+// ---------------------------------------------------------------- results
+
+export type BottleneckKind = 'technician' | 'bay' | 'release' | 'own_work';
+
+export interface Bottleneck {
+  /**
+   * technician / bay: the vehicle's critical chain waited for another vehicle's work on that
+   * technician / bay; release: it waited for its release (parts ETA, or an op released after the
+   * vehicle's arrival); own_work: it started when it arrived (first working minute) and its own
+   * work determined the completion.
+   */
+  kind: BottleneckKind;
+  /** technician or bay key; null for release / own_work */
+  key: string | null;
+  /** share of samples in which this was the binding constraint */
+  share: number;
+}
+
+export interface Quantiles { p50: number; p80: number; p90: number; p95: number }
+
+/**
+ * Forecast of one vehicle. `completion` holds the sampled minutes at which its last op ends (work
+ * done, WITHOUT the handover buffer), sorted ascending. Every time-valued method adds
+ * `bufferMinutes` (QC, wash, paperwork): quantile(0.9) is the 90% ready-for-handover minute, and
+ * probReadyBy(promise) = P(completion + buffer ≤ promise).
+ */
+export class JobForecast {
+  constructor(
+    readonly job: number,
+    readonly key: string,
+    readonly completion: Float64Array,
+    readonly bufferMinutes: number,
+    readonly bottlenecks: Bottleneck[],
+  ) {}
+
+  get samples(): number { return this.completion.length; }
+
+  /** p-quantile of handover time (completion + buffer): the smallest sample value v with P(X ≤ v) ≥ p */
+  quantile(p: number): number {
+    const n = this.completion.length;
+    const i = Math.min(n - 1, Math.max(0, Math.ceil(p * n - 1e-9) - 1));
+    return this.completion[i] + this.bufferMinutes;
+  }
+
+  quantiles(): Quantiles {
+    return { p50: this.quantile(0.5), p80: this.quantile(0.8), p90: this.quantile(0.9), p95: this.quantile(0.95) };
+  }
+
+  /** P(completion + buffer ≤ minute) */
+  probReadyBy(minute: number): number {
+    return probAtMost(this.completion, minute - this.bufferMinutes);
+  }
+
+  mean(): number {
+    let s = 0;
+    for (let i = 0; i < this.completion.length; i++) s += this.completion[i];
+    return s / this.completion.length + this.bufferMinutes;
+  }
+
+  /** the most frequent binding constraint */
+  get bottleneck(): Bottleneck { return this.bottlenecks[0]; }
+}
+
+/** fraction of the sorted samples ≤ x */
+export function probAtMost(sorted: Float64Array, x: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo / sorted.length;
+}
+
+// ---------------------------------------------------------------- simulation core
+
+export interface SimulationOptions {
+  /** Monte Carlo samples (default 2000) */
+  samples?: number;
+  /** seed of the common random numbers (default 1) */
+  seed?: number;
+  /** as-of minute: in-progress ops have [max(start, asOf), end) still to do (default: their start) */
+  asOf?: number;
+}
+
+export interface SimulationInput {
+  model: SchedulingModel;
+  plan: Pick<Plan, 'assignments'>;
+  /** op code of every op of model.ops (index-aligned), for the duration model */
+  opCodes: readonly string[];
+  durations: DurationModel;
+}
+
+/** per-op static facts the sampler needs */
+interface OpSim {
+  rel: number;
+  cal: readonly number[];
+  planned: number;
+  mu: number;
+  sigma: number;
+  fixedStart: number; // NaN when not fixed
+  preds: number[];
+  kinds: number[];
+}
+
+interface OpOut { end: Float64Array; bind: Int32Array; kind: Uint8Array }
+
+function hashKey(key: string, seed: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h ^ Math.imul(seed | 0, 0x9e3779b1)) >>> 0;
+}
+
+function sampleOp(S: number, z: Float64Array, f: OpSim, getEnd: (p: number) => Float64Array, out: OpOut): void {
+  const { end, bind, kind } = out;
+  const { cal, planned, mu, sigma } = f;
+  if (!Number.isNaN(f.fixedStart)) {
+    for (let s = 0; s < S; s++) {
+      end[s] = advanceWork(cal, f.fixedStart, planned * Math.exp(mu + sigma * z[s]));
+      bind[s] = -1;
+      kind[s] = KIND_IN_PROGRESS;
+    }
+    return;
+  }
+  end.fill(f.rel);
+  bind.fill(-1);
+  kind.fill(KIND_RELEASE);
+  for (let j = 0; j < f.preds.length; j++) {
+    const p = f.preds[j], k = f.kinds[j];
+    const e = getEnd(p);
+    for (let s = 0; s < S; s++) if (e[s] > end[s]) { end[s] = e[s]; bind[s] = p; kind[s] = k; }
+  }
+  for (let s = 0; s < S; s++) end[s] = advanceWork(cal, end[s], planned * Math.exp(mu + sigma * z[s]));
+}
+
+const cmpAssign = (plan: Pick<Plan, 'assignments'>) => (x: number, y: number) => {
+  const a = plan.assignments[x], b = plan.assignments[y];
+  return a.start - b.start || a.end - b.end || x - y;
+};
+
+/**
+ * Lazily simulated plan: `ends(op)` simulates the op and (first) its ancestors only.
+ * Build one per (model, plan, durations, seed, samples) and reuse it: the app layer can cache it
+ * by workshop revision; quotes and availability derive insertion scenarios from it incrementally.
+ */
+export class PromiseSimulation {
+  readonly S: number;
+  readonly seed: number;
+  readonly asOf: number | undefined;
+  readonly n: number;
+  readonly model: SchedulingModel;
+  readonly plan: Pick<Plan, 'assignments'>;
+  readonly durations: DurationModel;
+  readonly scheduled: Uint8Array;
+  /** scheduled ops per technician / bay in planned-start order */
+  readonly techSeq: number[][];
+  readonly baySeq: number[][];
+  readonly succ: number[][];
+  readonly facts: (OpSim | null)[];
+  /** planned predecessors on the same technician / bay / vehicle (-1 none) */
+  readonly techPrev: Int32Array;
+  readonly bayPrev: Int32Array;
+  readonly jobPrev: Int32Array;
+  private readonly out: (OpOut | undefined)[];
+  private readonly zCache = new Map<string, Float64Array>();
+  private readonly calCache = new Map<number, readonly number[]>();
+  private readonly techCal: number[][];
+  /** number of op simulations run (for tests and diagnostics) */
+  simulatedOps = 0;
+
+  constructor(input: SimulationInput, opts: SimulationOptions = {}) {
+    const { model, plan, durations, opCodes } = input;
+    this.model = model;
+    this.plan = plan;
+    this.durations = durations;
+    this.S = opts.samples ?? DEFAULT_SAMPLES;
+    this.seed = opts.seed ?? 1;
+    this.asOf = opts.asOf;
+    const n = (this.n = model.ops.length);
+    this.techCal = model.techs.map((t) => techAvailability(t));
+    this.scheduled = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = plan.assignments[i];
+      if (a && a.tech >= 0 && a.start >= 0 && a.end >= a.start) this.scheduled[i] = 1;
+    }
+    const order: number[] = [];
+    for (let i = 0; i < n; i++) if (this.scheduled[i]) order.push(i);
+    order.sort(cmpAssign(plan));
+    this.techSeq = model.techs.map(() => []);
+    this.baySeq = model.bays.map(() => []);
+    const jobLast = new Int32Array(model.jobs.length).fill(-1);
+    const techPrev = new Int32Array(n).fill(-1), bayPrev = new Int32Array(n).fill(-1), jobPrev = new Int32Array(n).fill(-1);
+    for (const o of order) {
+      const a = plan.assignments[o];
+      const ts = this.techSeq[a.tech];
+      if (ts.length) techPrev[o] = ts[ts.length - 1];
+      ts.push(o);
+      if (a.bay >= 0) {
+        const bs = this.baySeq[a.bay];
+        if (bs.length) bayPrev[o] = bs[bs.length - 1];
+        bs.push(o);
+      }
+      const op = model.ops[o];
+      if (!op.parallel) {
+        jobPrev[o] = jobLast[op.job];
+        jobLast[op.job] = o;
+      }
+    }
+    this.techPrev = techPrev;
+    this.bayPrev = bayPrev;
+    this.jobPrev = jobPrev;
+    this.succ = model.ops.map(() => []);
+    this.facts = model.ops.map(() => null);
+    for (const o of order) {
+      const op = model.ops[o];
+      const a = plan.assignments[o];
+      const { preds, kinds } = this.predList(o, techPrev[o], bayPrev[o]);
+      for (const p of preds) this.succ[p].push(o);
+      this.facts[o] = this.opFacts(o, a.tech, a.bay, a, opCodes[o] ?? '', preds, kinds);
+    }
+    this.out = new Array(n);
+  }
+
+  /** binding candidates of a (non-fixed) op: job preds, previous op of the vehicle, technician and bay predecessors */
+  predList(o: number, techPrev: number, bayPrev: number): { preds: number[]; kinds: number[] } {
+    const preds: number[] = [], kinds: number[] = [];
+    const op = this.model.ops[o];
+    if (op.fixed) return { preds, kinds };
+    const add = (p: number, k: number) => {
+      if (p < 0 || (p < this.n && !this.scheduled[p]) || preds.includes(p)) return;
+      preds.push(p); kinds.push(k);
+    };
+    for (const p of op.preds) add(p, KIND_JOB);
+    add(this.jobPrev[o], KIND_JOB);
+    add(techPrev, KIND_TECH);
+    add(bayPrev, KIND_BAY);
+    return { preds, kinds };
+  }
+
+  /** tech (work ∪ overtime) ∩ bay open */
+  pairCal(tech: number, bay: number): readonly number[] {
+    if (bay < 0) return this.techCal[tech];
+    const k = tech * this.model.bays.length + bay;
+    let c = this.calCache.get(k);
+    if (!c) { c = intersectIntervals(this.techCal[tech], this.model.bays[bay].open); this.calCache.set(k, c); }
+    return c;
+  }
+
+  /** static sampling facts of an op of `model` (which may be an extension of this.model) */
+  opFacts(o: number, tech: number, bay: number, a: { start: number; end: number }, opCode: string, preds: number[], kinds: number[], model: SchedulingModel = this.model): OpSim {
+    const op = model.ops[o];
+    const job = model.jobs[op.job];
+    const p = this.durations.params(opCode, model.techs[tech]?.key ?? null);
+    let planned: number, fixedStart = NaN;
+    if (op.fixed) {
+      fixedStart = Math.max(op.fixed.start, this.asOf ?? -Infinity);
+      planned = Math.max(0, op.fixed.end - fixedStart);
+    } else {
+      planned = op.alternatives.find((x) => x.tech === tech)?.minutes ?? a.end - a.start;
+    }
+    return {
+      rel: Math.max(op.release, job ? job.release : -Infinity),
+      cal: this.pairCal(tech, bay), planned, mu: p.mu, sigma: p.sigma, fixedStart, preds, kinds,
+    };
+  }
+
+  /** the op's standard normals (common random numbers by op key) */
+  z(key: string): Float64Array {
+    let z = this.zCache.get(key);
+    if (!z) {
+      const rng = new Rng(hashKey(key, this.seed));
+      z = new Float64Array(this.S);
+      for (let s = 0; s < this.S; s++) z[s] = rng.normal();
+      this.zCache.set(key, z);
+    }
+    return z;
+  }
+
+  private newOut(): OpOut {
+    return { end: new Float64Array(this.S), bind: new Int32Array(this.S), kind: new Uint8Array(this.S) };
+  }
+
+  /** runs (once) the op and its ancestors; returns its sampled outputs */
+  result(o: number): OpOut {
+    const done = this.out[o];
+    if (done) return done;
+    if (!this.scheduled[o]) throw new Error(`operation ${this.model.ops[o]?.key ?? o} is not scheduled in the plan`);
+    const stack = [o];
+    while (stack.length) {
+      const x = stack[stack.length - 1];
+      if (this.out[x]) { stack.pop(); continue; }
+      const f = this.facts[x]!;
+      let ready = true;
+      for (const p of f.preds) if (!this.out[p]) { stack.push(p); ready = false; }
+      if (!ready) continue;
+      const r = this.newOut();
+      sampleOp(this.S, this.z(this.model.ops[x].key), f, (p) => this.out[p]!.end, r);
+      this.simulatedOps++;
+      this.out[x] = r;
+      stack.pop();
+    }
+    return this.out[o]!;
+  }
+
+  ends(o: number): Float64Array { return this.result(o).end; }
+
+  /** simulates every scheduled op (no cone restriction) */
+  simulateAll(): void {
+    const order: number[] = [];
+    for (let i = 0; i < this.n; i++) if (this.scheduled[i]) order.push(i);
+    order.sort(cmpAssign(this.plan));
+    for (const o of order) this.result(o);
+  }
+
+  /** sampled completion (max end over the job's ops), unsorted; null if an op is unscheduled */
+  jobCompletion(job: number): Float64Array | null {
+    const ops = this.model.jobs[job].ops;
+    if (!ops.length || ops.some((o) => !this.scheduled[o])) return null;
+    const c = new Float64Array(this.S).fill(-Infinity);
+    for (const o of ops) {
+      const e = this.ends(o);
+      for (let s = 0; s < this.S; s++) if (e[s] > c[s]) c[s] = e[s];
+    }
+    return c;
+  }
+
+  /** forecast of one job; null when one of its ops is not scheduled */
+  forecastJob(job: number, bufferMinutes = 0): JobForecast | null {
+    const ops = this.model.jobs[job].ops;
+    if (!ops.length || ops.some((o) => !this.scheduled[o])) return null;
+    return buildForecast(this.model, this.plan, job, ops, this.S, bufferMinutes, (o) => this.result(o));
+  }
+}
+
+function buildForecast(
+  model: SchedulingModel,
+  plan: Pick<Plan, 'assignments'>,
+  job: number,
+  ops: readonly number[],
+  S: number,
+  bufferMinutes: number,
+  res: (o: number) => OpOut,
+): JobForecast {
+  const completion = new Float64Array(S).fill(-Infinity);
+  const last = new Int32Array(S).fill(-1);
+  for (const o of ops) {
+    const e = res(o).end;
+    for (let s = 0; s < S; s++) if (e[s] > completion[s]) { completion[s] = e[s]; last[s] = o; }
+  }
+  // critical chain: follow binding constraints back through the vehicle's own ops
+  const counts = new Map<string, number>();
+  const jobRel = model.jobs[job].release;
+  for (let s = 0; s < S; s++) {
+    let c = last[s];
+    let label = 'own_work:';
+    for (let guard = 0; guard < ops.length + 2; guard++) {
+      const r = res(c);
+      const k = r.kind[s], b = r.bind[s];
+      if (k === KIND_RELEASE) {
+        const op = model.ops[c];
+        label = Math.max(op.release, jobRel) > jobRel ? 'release:' : 'own_work:';
+        break;
+      }
+      if (k === KIND_IN_PROGRESS) { label = 'own_work:'; break; }
+      if (model.ops[b].job === job) { c = b; continue; }
+      const a = plan.assignments[c];
+      label = k === KIND_BAY ? `bay:${model.bays[a.bay].key}` : `technician:${model.techs[a.tech].key}`;
+      break;
+    }
+    counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  const bottlenecks: Bottleneck[] = [...counts.entries()]
+    .map(([l, cnt]) => {
+      const i = l.indexOf(':');
+      const key = l.slice(i + 1);
+      return { kind: l.slice(0, i) as BottleneckKind, key: key === '' ? null : key, share: cnt / S };
+    })
+    .sort((x, y) => y.share - x.share);
+  completion.sort();
+  return new JobForecast(job, model.jobs[job].key, completion, bufferMinutes, bottlenecks);
+}
+
+export interface ForecastOptions extends SimulationOptions {
+  /** handover buffer added to every time-valued output (minutes, default 0) */
+  bufferMinutes?: number;
+  /** simulate every op instead of the ancestors' cone of the requested jobs (for checking) */
+  fullSimulation?: boolean;
+}
+
+/**
+ * Forecast of the given jobs (default: all). One-shot convenience over PromiseSimulation; jobs
+ * with an unscheduled op get null.
+ */
+export function forecastJobs(input: SimulationInput, jobs?: readonly number[], opts: ForecastOptions = {}): (JobForecast | null)[] {
+  const sim = new PromiseSimulation(input, opts);
+  if (opts.fullSimulation) sim.simulateAll();
+  const list = jobs ?? input.model.jobs.map((_, i) => i);
+  return list.map((j) => sim.forecastJob(j, opts.bufferMinutes ?? 0));
+}
+
+// ---------------------------------------------------------------- insertion scenarios
+
+export interface ExtendedPlan {
+  model: SchedulingModel;
+  plan: Pick<Plan, 'assignments'>;
+  /** indices (≥ base n) of the appended ops */
+  newOps: readonly number[];
+  /** op codes of the appended ops (aligned with newOps) */
+  newOpCodes: readonly string[];
+}
+
+/**
+ * The base simulation with extra ops appended (same indices for the base ops). Only the new ops
+ * and the base ops downstream of them are re-simulated; propagation stops at an op whose sampled
+ * ends are identical to the base (common random numbers make that exact), so the work is the
+ * affected cone, not the plan.
+ */
+export class InsertionSimulation {
+  /** re-simulated base ops whose ends changed, and the new ops */
+  readonly changed = new Map<number, OpOut>();
+  /** base ops re-simulated (changed or not) */
+  resimulated = 0;
+
+  constructor(readonly base: PromiseSimulation, readonly ext: ExtendedPlan) {
+    const { model, plan, newOps } = ext;
+    const n = base.n;
+    const cmp = cmpAssign(plan);
+    const isNew = (o: number) => o >= n;
+    // sequences with the new ops merged in: new preds for the new ops and the ops right after them
+    const techOver = new Map<number, number>(), bayOver = new Map<number, number>();
+    const newFacts = new Map<number, { preds: number[]; kinds: number[] }>();
+    for (const o of newOps) newFacts.set(o, { preds: [], kinds: [] });
+    const addPred = (o: number, p: number, k: number) => {
+      const f = newFacts.get(o)!;
+      if (p >= 0 && !f.preds.includes(p)) { f.preds.push(p); f.kinds.push(k); }
+    };
+    const mergeSeq = (seqs: number[][], res: (o: number) => number, kind: number, over: Map<number, number>) => {
+      const groups = new Map<number, number[]>();
+      for (const o of newOps) {
+        const r = res(o);
+        if (r < 0) continue;
+        (groups.get(r) ?? groups.set(r, []).get(r)!).push(o);
+      }
+      for (const [r, list] of groups) {
+        const merged = seqs[r].concat(list).sort(cmp);
+        for (let i = 0; i < merged.length; i++) {
+          const o = merged[i], prev = i > 0 ? merged[i - 1] : -1;
+          if (isNew(o)) addPred(o, prev, kind);
+          else if (prev >= 0 && isNew(prev)) over.set(o, prev);
+        }
+      }
+    };
+    // job precedence first (binding ties then name the vehicle's own op)
+    const newSorted = [...newOps].sort(cmp);
+    let lastNonPar = -1;
+    for (const o of newSorted) {
+      const op = model.ops[o];
+      for (const p of op.preds) addPred(o, p, KIND_JOB);
+      if (!op.parallel) { addPred(o, lastNonPar, KIND_JOB); lastNonPar = o; }
+    }
+    mergeSeq(base.techSeq, (o) => plan.assignments[o].tech, KIND_TECH, techOver);
+    mergeSeq(base.baySeq, (o) => plan.assignments[o].bay, KIND_BAY, bayOver);
+
+    const facts = new Map<number, OpSim>();
+    newOps.forEach((o, i) => {
+      const a = plan.assignments[o];
+      const nf = newFacts.get(o)!;
+      facts.set(o, base.opFacts(o, a.tech, a.bay, a, ext.newOpCodes[i] ?? '', nf.preds, nf.kinds, model));
+    });
+    const overridden = new Set<number>([...techOver.keys(), ...bayOver.keys()]);
+    for (const o of overridden) {
+      const { preds, kinds } = base.predList(o, techOver.get(o) ?? base.techPrev[o], bayOver.get(o) ?? base.bayPrev[o]);
+      facts.set(o, { ...base.facts[o]!, preds, kinds });
+    }
+
+    const S = base.S;
+    const getEnd = (p: number) => this.changed.get(p)?.end ?? base.ends(p);
+    const queued = new Set<number>();
+    const q = new TinyQueue<number>([], cmp);
+    const push = (o: number) => { if (!queued.has(o)) { queued.add(o); q.push(o); } };
+    for (const o of newOps) push(o);
+    for (const o of overridden) push(o);
+    while (q.length) {
+      const o = q.pop()!;
+      const f = facts.get(o) ?? base.facts[o]!;
+      const r: OpOut = { end: new Float64Array(S), bind: new Int32Array(S), kind: new Uint8Array(S) };
+      sampleOp(S, base.z(model.ops[o].key), f, getEnd, r);
+      if (isNew(o)) { this.changed.set(o, r); continue; }
+      this.resimulated++;
+      const be = base.ends(o);
+      let same = true;
+      for (let s = 0; s < S; s++) if (r.end[s] !== be[s]) { same = false; break; }
+      if (same) continue;
+      this.changed.set(o, r);
+      for (const x of base.succ[o]) push(x);
+    }
+  }
+
+  private res(o: number): OpOut { return this.changed.get(o) ?? this.base.result(o); }
+
+  /** base jobs with at least one op whose sampled ends changed */
+  affectedJobs(): number[] {
+    const jobs = new Set<number>();
+    for (const o of this.changed.keys()) if (o < this.base.n) jobs.add(this.base.model.ops[o].job);
+    return [...jobs].sort((a, b) => a - b);
+  }
+
+  /** sampled completion of a job after the insertion (unsorted) */
+  jobCompletion(job: number): Float64Array | null {
+    const ops = this.ext.model.jobs[job].ops;
+    const S = this.base.S;
+    const c = new Float64Array(S).fill(-Infinity);
+    for (const o of ops) {
+      if (o < this.base.n && !this.base.scheduled[o]) return null;
+      const e = this.res(o).end;
+      for (let s = 0; s < S; s++) if (e[s] > c[s]) c[s] = e[s];
+    }
+    return c;
+  }
+
+  forecastJob(job: number, bufferMinutes = 0): JobForecast | null {
+    const ops = this.ext.model.jobs[job].ops;
+    if (ops.some((o) => o < this.base.n && !this.base.scheduled[o])) return null;
+    return buildForecast(this.ext.model, this.ext.plan, job, ops, this.base.S, bufferMinutes, (o) => this.res(o));
+  }
+}
+
+/** P(x ≤ limit) over unsorted samples */
+export function fractionAtMost(x: Float64Array, limit: number): number {
+  let c = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] <= limit) c++;
+  return c / x.length;
+}

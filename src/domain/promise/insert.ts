@@ -1,0 +1,290 @@
+/**
+ * Tentative insertion of a new vehicle into a plan without moving anything already planned, and the
+ * quote built on it: promised ready-by, on-time probability, bottleneck, and the effect on the
+ * promises already given (common random numbers, so before/after differences are real).
+ */
+import { intersectIntervals, techAvailability, type Assignment, type JobFact, type OpFact, type Plan, type SchedulingModel } from '../scheduling/model.js';
+import { firstEndAfter, fractionAtMost, InsertionSimulation, type Bottleneck, type JobForecast, type PromiseSimulation } from './forecast.js';
+
+export interface NewOpSpec {
+  /** default `${job key}#${index}` */
+  key?: string;
+  /** op code for the duration model */
+  opCode: string;
+  /** earliest start of this op (parts ETA); the job's release applies anyway */
+  release?: number;
+  splittable?: boolean;
+  parallel?: boolean;
+  /** qualified technicians and planned minutes on each (standard ÷ efficiency) */
+  alternatives: { tech: number; minutes: number }[];
+  /** eligible bays; null = needs no bay */
+  bays: number[] | null;
+  /**
+   * indices into the new job's ops that must finish first (each < this op's index). Default: the
+   * previous non-parallel op, as the compiler chains them (give [] for none).
+   */
+  preds?: number[];
+}
+
+export interface NewJobSpec {
+  key: string;
+  /** arrival / drop-off minute */
+  release: number;
+  /** compiled due (promise − handover buffer), optional */
+  due?: number | null;
+  weight?: number;
+  ops: NewOpSpec[];
+}
+
+/** Busy spans per technician and bay of a plan, and the calendars, for gap search. Reusable per (model, plan). */
+export class Timelines {
+  readonly techBusy: number[][];
+  readonly bayBusy: number[][];
+  readonly techCal: number[][];
+  private readonly cache = new Map<number, number[]>();
+
+  constructor(readonly model: SchedulingModel, readonly plan: Pick<Plan, 'assignments'>) {
+    const t: [number, number][][] = model.techs.map(() => []);
+    const b: [number, number][][] = model.bays.map(() => []);
+    model.ops.forEach((_, i) => {
+      const a = plan.assignments[i];
+      if (!a || a.tech < 0 || a.end <= a.start) return;
+      t[a.tech].push([a.start, a.end]);
+      if (a.bay >= 0) b[a.bay].push([a.start, a.end]);
+    });
+    this.techBusy = t.map(mergeSpans);
+    this.bayBusy = b.map(mergeSpans);
+    this.techCal = model.techs.map((x) => techAvailability(x));
+  }
+
+  /** technician availability ∩ bay opening (cached) */
+  pairCal(tech: number, bay: number): number[] {
+    if (bay < 0) return this.techCal[tech];
+    const k = tech * this.model.bays.length + bay;
+    let c = this.cache.get(k);
+    if (!c) { c = intersectIntervals(this.techCal[tech], this.model.bays[bay].open); this.cache.set(k, c); }
+    return c;
+  }
+}
+
+function mergeSpans(list: [number, number][]): number[] {
+  list.sort((x, y) => x[0] - y[0]);
+  const out: number[] = [];
+  for (const [s, e] of list) {
+    const n = out.length;
+    if (n && s <= out[n - 1]) { if (e > out[n - 1]) out[n - 1] = e; } else out.push(s, e);
+  }
+  return out;
+}
+
+/** end of the busy span overlapping [s, e), or -1 */
+function conflictEnd(busy: readonly number[], s: number, e: number): number {
+  const j = firstEndAfter(busy, s);
+  return j < busy.length && busy[j] < e ? busy[j + 1] : -1;
+}
+
+/** end of d minutes of work from s inside cal (s inside interval i); -1 if the calendar ends first */
+function advanceStrict(cal: readonly number[], i: number, s: number, d: number): number {
+  let rem = d, pos = s;
+  for (let k = i; k < cal.length; k += 2) {
+    const from = Math.max(pos, cal[k]);
+    const avail = cal[k + 1] - from;
+    if (avail >= rem) return from + rem;
+    if (avail > 0) rem -= avail;
+    pos = cal[k + 1];
+  }
+  return -1;
+}
+
+interface Placed { tech: number; bay: number; start: number; end: number; parallel: boolean }
+
+/** earliest [start, end) ≥ est on (tech, bay) clear of the plan and of the job's own placed ops */
+function fit(tl: Timelines, tech: number, bay: number, d: number, est: number, splittable: boolean, parallel: boolean, own: Placed[]): { start: number; end: number } | null {
+  const cal = tl.pairCal(tech, bay);
+  const tb = tl.techBusy[tech], bb = bay >= 0 ? tl.bayBusy[bay] : null;
+  let t = est;
+  for (let guard = 0; guard < 100000; guard++) {
+    let i = firstEndAfter(cal, t);
+    if (i >= cal.length) return null;
+    let s = Math.max(t, cal[i]), e: number;
+    if (!splittable) {
+      while (i < cal.length && cal[i + 1] - Math.max(s, cal[i]) < d) i += 2;
+      if (i >= cal.length) return null;
+      s = Math.max(s, cal[i]);
+      e = s + d;
+    } else {
+      e = advanceStrict(cal, i, s, d);
+      if (e < 0) return null;
+    }
+    let c = conflictEnd(tb, s, e);
+    if (c < 0 && bb) c = conflictEnd(bb, s, e);
+    if (c < 0) {
+      for (const p of own) {
+        if (p.start < e && s < p.end && (p.tech === tech || (bay >= 0 && p.bay === bay) || (!parallel && !p.parallel))) { c = p.end; break; }
+      }
+    }
+    if (c < 0) return { start: s, end: e };
+    t = c;
+  }
+  return null;
+}
+
+export interface Insertion {
+  ok: true;
+  model: SchedulingModel;
+  plan: Plan;
+  /** index of the new job in model.jobs */
+  job: number;
+  /** indices of the new ops in model.ops (appended at the end) */
+  ops: number[];
+  opCodes: string[];
+  /** planned (deterministic) end of the new job's last op */
+  plannedFinish: number;
+}
+
+export interface InsertionFailure {
+  ok: false;
+  reason: 'no_capacity';
+  /** index of the op (within the new job) that found no gap */
+  op: number;
+  message: string;
+}
+
+/**
+ * Inserts the job into the gaps of the current timelines, op by op in the given order, each on the
+ * technician/bay/time with the earliest finish (calendars, splittable flag, release, the job's own
+ * precedence and one-at-a-time rule respected). Existing ops do not move. The plan's objective is
+ * copied unchanged (not re-evaluated).
+ */
+export function insertJob(model: SchedulingModel, plan: Plan, spec: NewJobSpec, timelines?: Timelines): Insertion | InsertionFailure {
+  const tl = timelines ?? new Timelines(model, plan);
+  const n0 = model.ops.length, job = model.jobs.length;
+  const placed: Placed[] = [];
+  const newOps: OpFact[] = [];
+  const assigns: Assignment[] = [];
+  let prevNonPar = -1;
+  for (let i = 0; i < spec.ops.length; i++) {
+    const o = spec.ops[i];
+    const preds = o.preds ?? (prevNonPar >= 0 && !o.parallel ? [prevNonPar] : []);
+    if (preds.some((p) => !(p >= 0 && p < i))) throw new Error(`new op ${i}: preds must reference earlier ops of the job`);
+    if (!o.parallel) prevNonPar = i;
+    const release = Math.max(spec.release, o.release ?? -Infinity);
+    let est = release;
+    for (const p of preds) est = Math.max(est, placed[p].end);
+    let best: Placed | null = null;
+    for (const alt of o.alternatives) {
+      if (best && est + alt.minutes > best.end) continue;
+      for (const bay of o.bays ?? [-1]) {
+        const f = fit(tl, alt.tech, bay, alt.minutes, est, !!o.splittable, !!o.parallel, placed);
+        if (f && (!best || f.end < best.end || (f.end === best.end && f.start < best.start))) {
+          best = { tech: alt.tech, bay, start: f.start, end: f.end, parallel: !!o.parallel };
+        }
+      }
+    }
+    if (!best) return { ok: false, reason: 'no_capacity', op: i, message: `no gap for operation ${o.key ?? `${spec.key}#${i}`} (${o.opCode}) on a qualified technician and eligible bay within the horizon` };
+    placed.push(best);
+    newOps.push({
+      key: o.key ?? `${spec.key}#${i}`,
+      job,
+      release,
+      splittable: !!o.splittable,
+      alternatives: o.alternatives,
+      bays: o.bays,
+      preds: preds.map((p) => n0 + p),
+      ...(o.parallel ? { parallel: true } : {}),
+    });
+    assigns.push({ op: n0 + i, tech: best.tech, bay: best.bay, start: best.start, end: best.end });
+  }
+  const ops = newOps.map((_, i) => n0 + i);
+  const jobFact: JobFact = { key: spec.key, release: spec.release, due: spec.due ?? null, weight: spec.weight ?? 1, ops };
+  return {
+    ok: true,
+    model: { ...model, jobs: [...model.jobs, jobFact], ops: [...model.ops, ...newOps] },
+    plan: { ...plan, assignments: [...plan.assignments, ...assigns] },
+    job,
+    ops,
+    opCodes: spec.ops.map((o) => o.opCode),
+    plannedFinish: Math.max(...placed.map((p) => p.end)),
+  };
+}
+
+// ---------------------------------------------------------------- quote
+
+export interface QuoteOptions {
+  /** probability at which the promise must be kept (default 0.9) */
+  target?: number;
+  /** handover buffer after the last op (QC, wash, paperwork), minutes, default 0 */
+  bufferMinutes?: number;
+  /** promises are rounded UP to this grid (default 5 minutes) */
+  roundTo?: number;
+  /** an existing promise already below target counts as hurt when it drops by more than this (default 0.005) */
+  epsilon?: number;
+}
+
+export interface AffectedPromise {
+  job: number;
+  key: string;
+  /** compiled due (promise − buffer): on time ⇔ completion ≤ due */
+  due: number;
+  /** P(on time) without / with the new job */
+  before: number;
+  after: number;
+  /** fell below the target, or was below and dropped by more than epsilon */
+  hurt: boolean;
+}
+
+export interface QuoteResult {
+  ok: true;
+  insertion: Insertion;
+  /** forecast of the new job (buffer included in its time-valued outputs) */
+  forecast: JobForecast;
+  /** promised ready-by minute: target quantile of completion + buffer, rounded up */
+  promise: number;
+  /** P(completion + buffer ≤ promise) */
+  onTimeProbability: number;
+  bottleneck: Bottleneck;
+  /** existing jobs with a due whose completion distribution changes */
+  affected: AffectedPromise[];
+  /** the affected promises that are hurt */
+  victims: AffectedPromise[];
+  samples: number;
+}
+
+export const roundUp = (m: number, grid: number) => Math.ceil(m / grid - 1e-9) * grid;
+
+/** effect of an insertion on existing promises (jobs with a due date) */
+export function promiseEffects(isim: InsertionSimulation, target: number, epsilon: number): AffectedPromise[] {
+  const base = isim.base;
+  const out: AffectedPromise[] = [];
+  for (const j of isim.affectedJobs()) {
+    const jf = base.model.jobs[j];
+    if (jf.due === null || jf.due === undefined) continue;
+    const b = base.jobCompletion(j), a = isim.jobCompletion(j);
+    if (!b || !a) continue;
+    const before = fractionAtMost(b, jf.due), after = fractionAtMost(a, jf.due);
+    const hurt = (before >= target && after < target) || (before < target && before - after > epsilon);
+    out.push({ job: j, key: jf.key, due: jf.due, before, after, hurt });
+  }
+  return out;
+}
+
+/**
+ * Quote for a new job on a simulated plan: insert, forecast with the simulation's samples (use the
+ * full-count simulation for the answer), promise = target quantile + buffer rounded up, and the
+ * effect on existing promises. `sim` must be built on (model, plan).
+ */
+export function quoteOn(sim: PromiseSimulation, spec: NewJobSpec, opts: QuoteOptions = {}, timelines?: Timelines): QuoteResult | InsertionFailure {
+  const target = opts.target ?? 0.9, buffer = opts.bufferMinutes ?? 0;
+  const ins = insertJob(sim.model, sim.plan as Plan, spec, timelines);
+  if (!ins.ok) return ins;
+  const isim = new InsertionSimulation(sim, { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
+  const forecast = isim.forecastJob(ins.job, buffer)!;
+  const promise = roundUp(forecast.quantile(target), opts.roundTo ?? 5);
+  const affected = promiseEffects(isim, target, opts.epsilon ?? 0.005);
+  return {
+    ok: true, insertion: ins, forecast, promise,
+    onTimeProbability: forecast.probReadyBy(promise),
+    bottleneck: forecast.bottleneck,
+    affected, victims: affected.filter((a) => a.hurt), samples: sim.S,
+  };
+}
