@@ -149,6 +149,9 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
     : null;
 
   // ---- construction
+  // let the event loop breathe between the synchronous phases (each is tens of ms on 1,000 ops)
+  const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+  await yieldNow();
   const s = new Sched(ctx.n);
   let order: number[];
   let assign: Int32Array;
@@ -184,6 +187,7 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
         boost.add(v);
         for (const p of model.ops[v].preds) if (!model.ops[p].fixed) stack.push(p);
       }
+      await yieldNow();
       const s3 = new Sched(ctx.n);
       const d3 = dispatch(ctx, rule, s3, undefined, boost);
       if (evaluate(ctx, s3).score < evaluate(ctx, s).score) { s.copyFrom(s3); d = d3; }
@@ -191,6 +195,7 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
     order = d.order.filter((v) => !ctx.skip[v]);
     assign = d.assign;
     if (!fastPathEligible(model) || opts.objective !== 'makespan') {
+      await yieldNow();
       const s2 = new Sched(ctx.n);
       const d2 = dispatch(ctx, 'fifo', s2);
       if (evaluate(ctx, s2).score < evaluate(ctx, s).score) {
@@ -208,6 +213,8 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
   let iterations = 0;
   let timeToBest = constructionMs;
   let aborted = !!opts.signal?.aborted;
+  await yieldNow();
+  aborted ||= !!opts.signal?.aborted;
 
   const lbNow = () => Math.max(lowerBound, lpValue ?? -Infinity);
   if (!aborted && !prev && opts.objective === 'makespan' && fastPathEligible(model) && constEval.unscheduled === 0) {

@@ -193,3 +193,20 @@ describe('workshop engine', () => {
     expect(re2.plan.objective.total).toBeLessThanOrEqual(re.plan.objective.total);
   });
 });
+
+describe('workshop engine under a deadline', () => {
+  it('aborts the local search, returns the best plan so far, and yields to the event loop', async () => {
+    const m = generateWorkshop({ seed: 2, techs: 12, bays: 8, ops: 250, days: 3 });
+    const ac = new AbortController();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    setTimeout(() => ac.abort(), 150);
+    const t0 = performance.now();
+    const r = await solve(m, { objective: 'workshop', timeLimitMs: 30_000, seed: 1, signal: ac.signal });
+    clearInterval(timer);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(r.stats.aborted).toBe(true);
+    expect(ticks).toBeGreaterThan(3);
+    feasible(m, r.plan);
+  });
+});
