@@ -104,6 +104,10 @@ async function workshopBench(): Promise<void> {
     last = await solve(changed, { objective: 'workshop', timeLimitMs: 150, seed, previous: plan });
     times.push(performance.now() - t0);
   }
+  const t1 = performance.now();
+  const warm = await solve(changed, { objective: 'workshop', timeLimitMs: 0, seed, previous: plan });
+  const warmMs = performance.now() - t1;
+  console.log(`  replan, warm start + repair only (no search): ${warmMs.toFixed(0)} ms, ops moved ${warm.stats.opsMoved}, feasible ${verifyPlan(changed, warm.plan).length === 0 ? 'yes' : 'NO'}`);
   const rp = last!;
   const rpOk = verifyPlan(changed, rp.plan).length === 0;
   // technicians whose sequence (order of ops) is unchanged

@@ -210,3 +210,23 @@ describe('workshop engine under a deadline', () => {
     feasible(m, r.plan);
   });
 });
+
+describe('overtime', () => {
+  it('uses a technician’s overtime interval when that finishes earlier, and reports the minutes', async () => {
+    const m = tinyModel({
+      techs: [{ key: 'T', work: [0, 100, 1000, 1200], overtime: [100, 130] }],
+      ops: [{ alternatives: [{ tech: 0, minutes: 60 }] }, { job: 1, alternatives: [{ tech: 0, minutes: 60 }] }],
+    });
+    const r = await solve(m, { objective: 'workshop', timeLimitMs: 100, seed: 1, maxIterations: 10 });
+    feasible(m, r.plan);
+    const ends = r.plan.assignments.map((a) => a.end).sort((a, b) => a - b);
+    expect(ends).toEqual([60, 120]);
+    expect(r.plan.objective.overtimeMinutes).toBe(20);
+    // without the overtime interval the second op waits for the next shift
+    const { overtime: _o, ...plain } = m.techs[0];
+    const m2 = { ...m, techs: [plain] };
+    const r2 = await solve(m2, { objective: 'workshop', timeLimitMs: 100, seed: 1, maxIterations: 10 });
+    expect(r2.plan.assignments.map((a) => a.end).sort((a, b) => a - b)).toEqual([60, 1060]);
+    expect(verifyPlan(m2, r.plan).map((v) => v.code)).toContain('outside_working_time');
+  });
+});
