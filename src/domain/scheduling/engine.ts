@@ -243,6 +243,8 @@ export interface SearchOpts {
   signal?: AbortSignal;
   append: boolean;
   onBest?: (score: number) => void;
+  /** per job: lower bound on completion (guides which jobs to pull earlier) */
+  jobLowerBound?: number[];
 }
 
 export interface SearchOut { order: number[]; assign: Int32Array; best: Sched; bestEval: Eval; iterations: number; timeToBest: number; aborted: boolean }
@@ -285,11 +287,21 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
 
   const pickJob = (): number => {
     const r = rng.next();
-    if (ctx.objective === 'workshop' && r < 0.6) {
-      // a tardy job, else one that finishes late relative to its release
+    if (ctx.objective === 'workshop' && r < 0.45) {
+      // a tardy job
       const tardy: number[] = [];
       for (const j of movableJobs) { const d = model.jobs[j].due; if (d !== null && curEval.jobC[j] > d) tardy.push(j); }
       if (tardy.length) return tardy[rng.int(tardy.length)];
+    }
+    if (ctx.objective === 'workshop' && r < 0.8 && opts.jobLowerBound) {
+      // a job that finishes well after its own bound, with probability ∝ the excess
+      const lb = opts.jobLowerBound;
+      let total = 0;
+      for (const j of movableJobs) total += Math.max(0, curEval.jobC[j] - lb[j]);
+      if (total > 0) {
+        let x = rng.next() * total;
+        for (const j of movableJobs) { x -= Math.max(0, curEval.jobC[j] - lb[j]); if (x < 0) return j; }
+      }
     }
     if (ctx.objective === 'makespan' && r < 0.5) {
       let bj = movableJobs[0];
