@@ -208,9 +208,13 @@ export class Timetable {
         const s = this.fit(op, alt.tech, -1, alt.minutes, e0);
         if (s && (!best || s.end < best.end)) best = s;
       } else {
+        // no bay can beat the technician (and vehicle) alone: stop at the first bay that matches it
+        const alone = o.bays.length > 1 ? this.fit(op, alt.tech, -1, alt.minutes, e0) : null;
+        if (o.bays.length > 1 && !alone) continue;
         for (const b of o.bays) {
           const s = this.fit(op, alt.tech, b, alt.minutes, e0);
           if (s && (!best || s.end < best.end)) best = s;
+          if (s && alone && s.end <= alone.end) break;
         }
       }
     }
