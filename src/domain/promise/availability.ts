@@ -36,6 +36,11 @@ export interface AvailabilityRequest {
   epsilon?: number;
   /** stop after the first offered slot (a customer who takes the first fit) */
   stopAtFirst?: boolean;
+  /**
+   * effects on existing promises are assessed for ops planned to start before the new job's planned
+   * finish + this window (default 1440: up to the next morning's replan; Infinity = whole plan)
+   */
+  effectWindowMinutes?: number;
 }
 
 export type RejectReason =
@@ -62,6 +67,8 @@ export interface AvailabilityResult {
   slots: SlotResult[];
   /** slots fully simulated, and slots rejected before simulation */
   simulated: number;
+  /** slots whose effect on existing promises was reused from an identical earlier insertion */
+  reused: number;
   skippedEarly: number;
   samples: number;
 }
@@ -78,7 +85,9 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
   const tl = ctx.timelines;
   const horizon = ctx.model.horizonEnd;
   const out: SlotResult[] = [];
-  let simulated = 0, skippedEarly = 0;
+  let simulated = 0, skippedEarly = 0, reused = 0;
+  const window = req.effectWindowMinutes ?? 1440;
+  const effectCache = new Map<string, string[]>();
   for (const start of req.slots) {
     const r: SlotResult = { start, offered: false, promise: null, onTimeProbability: null, plannedFinish: null };
     out.push(r);
@@ -95,7 +104,7 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     }
     simulated++;
     const isim = new InsertionSimulation(sim, { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
-    const f = isim.forecastJob(ins.job, buffer)!;
+    const f = isim.completionForecast(ins.job, buffer)!;
     let promise = roundUp(f.quantile(target), grid);
     if (!req.waiter && req.days && req.days.length) {
       const k = dayIndex(req.days, promise);
@@ -108,12 +117,19 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
       if (day && promise > day.end) { r.reason = 'waiter_not_same_day'; continue; }
       if (req.maxWaitMinutes !== undefined && promise - start > req.maxWaitMinutes) { r.reason = 'waiter_wait_too_long'; continue; }
     }
-    const victims = promiseEffects(isim, target, eps).filter((a) => a.hurt);
-    if (victims.length) { r.reason = 'hurts_existing_promises'; r.victims = victims.map((v) => v.key); continue; }
+    // identical new-op placements and sampled ends ⇒ identical downstream effect: reuse it
+    const sig = `${ins.plannedFinish}|${isim.signature()}`;
+    let victims = effectCache.get(sig);
+    if (victims) reused++;
+    else {
+      victims = promiseEffects(isim, target, eps, ins.plannedFinish + window).filter((a) => a.hurt).map((v) => v.key);
+      effectCache.set(sig, victims);
+    }
+    if (victims.length) { r.reason = 'hurts_existing_promises'; r.victims = victims; continue; }
     r.offered = true;
     if (req.stopAtFirst) break;
   }
-  return { slots: out, simulated, skippedEarly, samples: sim.S };
+  return { slots: out, simulated, skippedEarly, reused, samples: sim.S };
 }
 
 export interface FreeCapacity {

@@ -180,9 +180,13 @@ interface OpSim {
   fixedStart: number; // NaN when not fixed
   preds: number[];
   kinds: number[];
+  /** cached sampled durations (planned × lognormal factor) */
+  dur?: Float64Array;
 }
 
 interface OpOut { end: Float64Array; bind: Int32Array; kind: Uint8Array }
+const NO_BIND = new Int32Array(0);
+const NO_KIND = new Uint8Array(0);
 
 function hashKey(key: string, seed: number): number {
   let h = 0x811c9dc5;
@@ -193,12 +197,36 @@ function hashKey(key: string, seed: number): number {
   return (h ^ Math.imul(seed | 0, 0x9e3779b1)) >>> 0;
 }
 
+function durations(S: number, z: Float64Array, f: OpSim): Float64Array {
+  if (f.dur) return f.dur;
+  const d = new Float64Array(S);
+  for (let s = 0; s < S; s++) d[s] = f.planned * Math.exp(f.mu + f.sigma * z[s]);
+  return (f.dur = d);
+}
+
+/** sampled ends only (no binding record): for propagation */
+function sampleEnds(S: number, z: Float64Array, f: OpSim, getEnd: (p: number) => Float64Array, end: Float64Array): void {
+  const dur = durations(S, z, f);
+  const cal = f.cal;
+  if (!Number.isNaN(f.fixedStart)) {
+    for (let s = 0; s < S; s++) end[s] = advanceWork(cal, f.fixedStart, dur[s]);
+    return;
+  }
+  end.fill(f.rel);
+  for (let j = 0; j < f.preds.length; j++) {
+    const e = getEnd(f.preds[j]);
+    for (let s = 0; s < S; s++) if (e[s] > end[s]) end[s] = e[s];
+  }
+  for (let s = 0; s < S; s++) end[s] = advanceWork(cal, end[s], dur[s]);
+}
+
 function sampleOp(S: number, z: Float64Array, f: OpSim, getEnd: (p: number) => Float64Array, out: OpOut): void {
   const { end, bind, kind } = out;
-  const { cal, planned, mu, sigma } = f;
+  const { cal } = f;
+  const dur = durations(S, z, f);
   if (!Number.isNaN(f.fixedStart)) {
     for (let s = 0; s < S; s++) {
-      end[s] = advanceWork(cal, f.fixedStart, planned * Math.exp(mu + sigma * z[s]));
+      end[s] = advanceWork(cal, f.fixedStart, dur[s]);
       bind[s] = -1;
       kind[s] = KIND_IN_PROGRESS;
     }
@@ -212,7 +240,7 @@ function sampleOp(S: number, z: Float64Array, f: OpSim, getEnd: (p: number) => F
     const e = getEnd(p);
     for (let s = 0; s < S; s++) if (e[s] > end[s]) { end[s] = e[s]; bind[s] = p; kind[s] = k; }
   }
-  for (let s = 0; s < S; s++) end[s] = advanceWork(cal, end[s], planned * Math.exp(mu + sigma * z[s]));
+  for (let s = 0; s < S; s++) end[s] = advanceWork(cal, end[s], dur[s]);
 }
 
 const cmpAssign = (plan: Pick<Plan, 'assignments'>) => (x: number, y: number) => {
@@ -394,8 +422,17 @@ export class PromiseSimulation {
     for (const o of order) this.result(o);
   }
 
-  /** sampled completion (max end over the job's ops), unsorted; null if an op is unscheduled */
+  private readonly completionMemo = new Map<number, Float64Array | null>();
+
+  /** sampled completion (max end over the job's ops), unsorted, memoised; null if an op is unscheduled */
   jobCompletion(job: number): Float64Array | null {
+    if (this.completionMemo.has(job)) return this.completionMemo.get(job)!;
+    const c = this.computeCompletion(job);
+    this.completionMemo.set(job, c);
+    return c;
+  }
+
+  private computeCompletion(job: number): Float64Array | null {
     const ops = this.model.jobs[job].ops;
     if (!ops.length || ops.some((o) => !this.scheduled[o])) return null;
     const c = new Float64Array(this.S).fill(-Infinity);
@@ -555,33 +592,87 @@ export class InsertionSimulation {
       facts.set(o, { ...base.facts[o]!, preds, kinds });
     }
 
+    this.facts = facts;
+    this.overridden = overridden;
+    // the new ops first: their preds are base ops (unchanged) or earlier new ops
     const S = base.S;
-    const getEnd = (p: number) => this.changed.get(p)?.end ?? base.ends(p);
-    const queued = new Set<number>();
+    for (const o of [...newOps].sort(cmp)) {
+      const r: OpOut = { end: new Float64Array(S), bind: new Int32Array(S), kind: new Uint8Array(S) };
+      sampleOp(S, base.z(model.ops[o].key), facts.get(o)!, this.getEnd, r);
+      this.changed.set(o, r);
+    }
+  }
+
+  private readonly facts: Map<number, OpSim>;
+  private readonly overridden: Set<number>;
+  private propagated = false;
+  private readonly getEnd = (p: number) => this.changed.get(p)?.end ?? this.base.ends(p);
+
+  /**
+   * A signature of everything the base ops downstream depend on: the new ops' placements and their
+   * sampled ends. Two insertions with the same signature have exactly the same effect on existing
+   * jobs (lets availability reuse the propagation across slots).
+   */
+  signature(): string {
+    let h1 = 0x811c9dc5, h2 = 0x1b873593;
+    const parts: string[] = [];
+    for (const o of this.ext.newOps) {
+      const a = this.ext.plan.assignments[o];
+      parts.push(`${a.tech}/${a.bay}/${a.start}/${a.end}`);
+      const u = new Uint32Array(this.changed.get(o)!.end.buffer);
+      for (let i = 0; i < u.length; i++) {
+        h1 = Math.imul(h1 ^ u[i], 0x01000193);
+        h2 = Math.imul(h2 ^ u[i], 0x5bd1e995) ^ (h2 >>> 15);
+      }
+    }
+    return `${parts.join(',')}|${(h1 >>> 0).toString(36)}.${(h2 >>> 0).toString(36)}`;
+  }
+
+  /**
+   * Re-simulates the base ops downstream of the new ops (once). Propagation stops at ops whose
+   * sampled ends are identical to the base; ops planned to start at or after `effectUntil` are not
+   * re-simulated (treated as unchanged: an assessment window, e.g. up to the next replan).
+   */
+  propagate(effectUntil = Infinity): this {
+    if (this.propagated) return this;
+    this.propagated = true;
+    const { base } = this;
+    const { model, plan, newOps } = this.ext;
+    const S = base.S;
+    const cmp = cmpAssign(plan);
+    const queued = new Set<number>(newOps);
     const q = new TinyQueue<number>([], cmp);
-    const push = (o: number) => { if (!queued.has(o)) { queued.add(o); q.push(o); } };
-    for (const o of newOps) push(o);
-    for (const o of overridden) push(o);
+    const push = (o: number) => {
+      if (queued.has(o) || plan.assignments[o].start >= effectUntil) return;
+      queued.add(o); q.push(o);
+    };
+    for (const o of this.overridden) push(o);
     while (q.length) {
       const o = q.pop()!;
-      const f = facts.get(o) ?? base.facts[o]!;
-      const r: OpOut = { end: new Float64Array(S), bind: new Int32Array(S), kind: new Uint8Array(S) };
-      sampleOp(S, base.z(model.ops[o].key), f, getEnd, r);
-      if (isNew(o)) { this.changed.set(o, r); continue; }
+      const bf = base.facts[o]!;
+      const of = this.facts.get(o);
+      // overridden ops get their own durations cache-free copy; plain base ops share the base cache
+      const f = of ?? bf;
+      if (of && !of.dur) of.dur = durations(S, base.z(model.ops[o].key), bf);
+      const end = new Float64Array(S);
+      sampleEnds(S, base.z(model.ops[o].key), f, this.getEnd, end);
       this.resimulated++;
       const be = base.ends(o);
       let same = true;
-      for (let s = 0; s < S; s++) if (r.end[s] !== be[s]) { same = false; break; }
+      for (let s = 0; s < S; s++) if (end[s] !== be[s]) { same = false; break; }
       if (same) continue;
-      this.changed.set(o, r);
+      // binding records are only walked for the new job's own ops, never for base ops here
+      this.changed.set(o, { end, bind: NO_BIND, kind: NO_KIND });
       for (const x of base.succ[o]) push(x);
     }
+    return this;
   }
 
   private res(o: number): OpOut { return this.changed.get(o) ?? this.base.result(o); }
 
-  /** base jobs with at least one op whose sampled ends changed */
+  /** base jobs with at least one op whose sampled ends changed (propagates first) */
   affectedJobs(): number[] {
+    this.propagate();
     const jobs = new Set<number>();
     for (const o of this.changed.keys()) if (o < this.base.n) jobs.add(this.base.model.ops[o].job);
     return [...jobs].sort((a, b) => a - b);
@@ -589,6 +680,7 @@ export class InsertionSimulation {
 
   /** sampled completion of a job after the insertion (unsorted) */
   jobCompletion(job: number): Float64Array | null {
+    if (job < this.base.model.jobs.length) this.propagate();
     const ops = this.ext.model.jobs[job].ops;
     const S = this.base.S;
     const c = new Float64Array(S).fill(-Infinity);
@@ -600,7 +692,16 @@ export class InsertionSimulation {
     return c;
   }
 
+  /** completion of the job after the insertion, sorted, as a forecast without bottleneck analysis (screening) */
+  completionForecast(job: number, bufferMinutes = 0): JobForecast | null {
+    const c = this.jobCompletion(job);
+    if (!c) return null;
+    c.sort();
+    return new JobForecast(job, this.ext.model.jobs[job].key, c, bufferMinutes, []);
+  }
+
   forecastJob(job: number, bufferMinutes = 0): JobForecast | null {
+    if (job < this.base.model.jobs.length) this.propagate();
     const ops = this.ext.model.jobs[job].ops;
     if (ops.some((o) => o < this.base.n && !this.base.scheduled[o])) return null;
     return buildForecast(this.ext.model, this.ext.plan, job, ops, this.base.S, bufferMinutes, (o) => this.res(o));

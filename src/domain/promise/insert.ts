@@ -219,6 +219,11 @@ export interface QuoteOptions {
   roundTo?: number;
   /** an existing promise already below target counts as hurt when it drops by more than this (default 0.005) */
   epsilon?: number;
+  /**
+   * assess the effect on existing ops planned to start before the new job's planned finish + this
+   * many minutes (default: no limit). Beyond it the next replan re-sequences the work anyway.
+   */
+  effectWindowMinutes?: number;
 }
 
 export interface AffectedPromise {
@@ -253,8 +258,9 @@ export interface QuoteResult {
 export const roundUp = (m: number, grid: number) => Math.ceil(m / grid - 1e-9) * grid;
 
 /** effect of an insertion on existing promises (jobs with a due date) */
-export function promiseEffects(isim: InsertionSimulation, target: number, epsilon: number): AffectedPromise[] {
+export function promiseEffects(isim: InsertionSimulation, target: number, epsilon: number, effectUntil = Infinity): AffectedPromise[] {
   const base = isim.base;
+  isim.propagate(effectUntil);
   const out: AffectedPromise[] = [];
   for (const j of isim.affectedJobs()) {
     const jf = base.model.jobs[j];
@@ -280,7 +286,7 @@ export function quoteOn(sim: PromiseSimulation, spec: NewJobSpec, opts: QuoteOpt
   const isim = new InsertionSimulation(sim, { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
   const forecast = isim.forecastJob(ins.job, buffer)!;
   const promise = roundUp(forecast.quantile(target), opts.roundTo ?? 5);
-  const affected = promiseEffects(isim, target, opts.epsilon ?? 0.005);
+  const affected = promiseEffects(isim, target, opts.epsilon ?? 0.005, ins.plannedFinish + (opts.effectWindowMinutes ?? Infinity));
   return {
     ok: true, insertion: ins, forecast, promise,
     onTimeProbability: forecast.probReadyBy(promise),
