@@ -1,3 +1,13 @@
+/**
+ * Scheduling engine (pure): plans repair orders on technicians and bays.
+ *
+ *   validateModel(model)              → ModelIssue[] (never throws)
+ *   solve(model, opts)                → Promise<{ plan, stats }> (anytime, seeded, abortable; replans with opts.previous)
+ *   dispatchFifo(model, objective?)   → Plan (first-come-first-served baseline)
+ *   verifyPlan(model, plan)           → Violation[] (independent checker of every hard rule)
+ *   parseFjs(text) / toFjspSchedule() → flexible-job-shop benchmark I/O
+ *   generateWorkshop(opts)            → seeded synthetic workshop for tests and benchmarks
+ */
 export * from './model.js';
 export { verifyPlan, type Violation, type ViolationCode } from './verify.js';
 export { solve, dispatchFifo, type SolveOptions, type SolveResult, type SolveStats, type LowerBoundSource } from './solve.js';

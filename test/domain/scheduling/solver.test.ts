@@ -230,3 +230,24 @@ describe('overtime', () => {
     expect(verifyPlan(m2, r.plan).map((v) => v.code)).toContain('outside_working_time');
   });
 });
+
+describe('replan when a finished op leaves the model (indices shift)', () => {
+  it('matches the previous plan by op key and keeps every technician’s sequence', async () => {
+    const m = generateWorkshop({ seed: 4, techs: 6, bays: 5, ops: 80, days: 3 });
+    const first = await solve(m, { objective: 'workshop', timeLimitMs: 5000, seed: 1, maxIterations: 50 });
+    // the earliest op overall is finished: drop it and renumber
+    const done = first.plan.assignments.filter((a) => a.tech >= 0).sort((a, b) => a.start - b.start)[0].op;
+    const remap = (i: number) => (i > done ? i - 1 : i);
+    const next: SchedulingModel = {
+      ...m,
+      ops: m.ops.filter((_, i) => i !== done).map((o) => ({ ...o, preds: o.preds.filter((p) => p !== done).map(remap) })),
+      jobs: m.jobs.map((j) => ({ ...j, ops: j.ops.filter((o) => o !== done).map(remap) })),
+    };
+    const re = await solve(next, { objective: 'workshop', timeLimitMs: 5000, seed: 1, maxIterations: 0, previous: first.plan, previousOpKeys: m.ops.map((o) => o.key) });
+    feasible(next, re.plan);
+    const seqKeys = (model: SchedulingModel, p: Plan, t: number) =>
+      p.assignments.filter((a) => a.tech === t).sort((a, b) => a.start - b.start).map((a) => model.ops[a.op].key).filter((k) => k !== m.ops[done].key);
+    for (let t = 0; t < m.techs.length; t++) expect(seqKeys(next, re.plan, t)).toEqual(seqKeys(m, first.plan, t));
+    expect(re.stats.opsMoved).toBeLessThan(next.ops.length / 4);
+  });
+});
