@@ -44,6 +44,7 @@ const SEED = Number(opt('--seed') ?? 1);
 const SOLVE_MS = Number(opt('--solve-ms') ?? 150);
 const WARMUP = Number(opt('--warmup') ?? 2);
 const DRAIN = 3;
+const COLD_SOLVE = args.includes('--cold-solve');
 
 const s = readScenarioFile(resolve(repoRoot, 'scenarios/demo-dealership.json'));
 const zone = s.workshop.timeZone;
@@ -192,6 +193,8 @@ interface Vehicle {
   /** forecast of handover (completion + buffer) at quote time, sorted */
   handover: Float64Array;
   completion: number | null;
+  plannedFinish: number;
+  trace: string[];
 }
 
 interface ReplayResult {
@@ -225,6 +228,7 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
   const truthRng = new Rng(SEED * 1000 + 17);
   const trueMuByKey = new Map<string, number>();
   const techCal = base.techs.map((t) => t.work);
+  let prevPlan: { plan: Plan; keys: string[] } | null = null;
 
   for (let d = 0; d < DAYS + DRAIN; d++) {
     const asOf = d * 1440 + 360;
@@ -256,7 +260,12 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
       jobVehicle.push(v);
     }
     let model: SchedulingModel = { ...base, horizonEnd: Math.min(base.horizonEnd, asOf + 14 * 1440), jobs, ops };
-    let plan: Plan = (await solve(model, { objective: 'workshop', timeLimitMs: SOLVE_MS, seed: SEED + d })).plan;
+    // warm start from yesterday's final plan (with the insertions): stable sequences, as a live system replans
+    let plan: Plan = (await solve(model, {
+      objective: 'workshop', timeLimitMs: SOLVE_MS, seed: SEED + d,
+      ...(prevPlan && !COLD_SOLVE ? { previous: prevPlan.plan, previousOpKeys: prevPlan.keys } : {}),
+      ...(process.env.NO_LS ? { maxIterations: 0 } : {}),
+    })).plan;
 
     // ---- booking requests of the day
     if (d < DAYS) {
@@ -291,11 +300,12 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
         const v: Vehicle = {
           key, day: d, requested, slot: taken.start, waiter, stdHours, promise,
           fixedPromise: taken.start + Math.round(1.5 * stdHours * 60 + 60),
-          handover, completion: null,
+          handover, completion: null, plannedFinish: q.insertion.plannedFinish,
+          trace: [`quote d${d}: ` + q.insertion.ops.map((o) => { const a = q.insertion.plan.assignments[o]; return `${a.tech}:${a.start}-${a.end}`; }).join(' ')],
           ops: r.operations.map((o, k) => {
             const cat = catalogue.get(o.opCode)!;
-            const b = bias.get(o.opCode)!;
-            const cv = 1.2 * cat.cv;
+            const b = process.env.TRUTH_EXACT ? 1 : bias.get(o.opCode)!;
+            const cv = (process.env.TRUTH_EXACT ? 1 : 1.2) * cat.cv;
             const s2 = Math.log(1 + cv * cv);
             const k2 = `${key}#${k}`;
             const mu = Math.log(b) - s2 / 2 + Math.sqrt(s2) * truthRng.normal();
@@ -312,12 +322,19 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
       }
     }
 
+    prevPlan = { plan, keys: model.ops.map((o) => o.key) };
+    if (process.env.DEBUG_MISSES) {
+      model.jobs.forEach((j, ji) => {
+        const v = vehicles.find((x) => x.key === j.key);
+        if (v) v.trace.push(`exec d${d}: ` + j.ops.map((o) => { const a = plan.assignments[o]; return `${opStates[o].status[0]}${a.tech}:${a.start}-${a.end}`; }).join(' '));
+      });
+    }
     // ---- execute with the true durations (one deterministic sample)
     const truth: DurationModel = {
       opCodes: new Map(), techShift: new Map(),
       params(code: string, techKey?: string | null): DurationParams {
         const st = opStates[Number(code)];
-        const tf = Math.log(techTruth.get(techKey ?? '') ?? 1);
+        const tf = process.env.TRUTH_EXACT ? 0 : Math.log(techTruth.get(techKey ?? '') ?? 1);
         if (st.status === 'in_progress') return { mu: Math.log(st.remaining / Math.max(1e-9, st.plannedRemaining)), sigma: 0 };
         return { mu: st.trueMu + tf, sigma: 0 };
       },
@@ -350,6 +367,11 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
     }
     for (const v of vehicles) if (v.completion === null && v.ops.every((o) => o.status === 'done')) v.completion = Math.max(...v.ops.map((o) => o.end));
     durations = fitDurationModel(priors, observations);
+  }
+  if (process.env.DEBUG_MISSES) {
+    for (const v of vehicles.filter((x) => x.completion !== null && x.completion + BUFFER > x.promise).slice(0, 12)) {
+      console.log(`${v.key} ${v.waiter ? 'W' : 'D'} req ${v.requested} slot ${v.slot} planFin ${v.plannedFinish} P50 ${quantileOf(v.handover, 0.5).toFixed(0)} promise ${v.promise} actual ${v.completion!.toFixed(0)} ops ${v.ops.map((o) => `${o.opCode}@${o.tech}:${o.start.toFixed(0)}-${o.end.toFixed(0)}`).join(' ')}\n   ${v.trace.join('\n   ')}`);
+    }
   }
   return { target, vehicles, turnedAway, requests, bookMs };
 }
