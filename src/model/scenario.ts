@@ -30,6 +30,39 @@ export const Demand = z.strictObject({
   partsEtaShare: z.number().min(0).max(1).default(0.05).meta({ description: 'share of repair orders whose parts arrive after the vehicle' }),
   noShowRate: z.number().min(0).max(0.9).default(0.12).meta({ description: 'share of booked appointments that do not arrive (10–24%)' }),
   walkInsPerDay: z.number().min(0).max(1000).default(0),
+  // ---- simulation only (all optional; the demo loader ignores them) ----
+  walkInProfile: z
+    .record(Hour, z.number().min(0))
+    .refine((r) => Object.values(r).some((v) => v > 0), 'at least one hour must have a positive weight')
+    .optional()
+    .meta({ description: 'simulation: relative weight of walk-in arrival hour; default: the arrivalProfile' }),
+  bookingLeadDays: z.number().int().min(0).max(30).optional().meta({ description: 'simulation: requests are made 0..n days before the wanted day (uniform; default 3)' }),
+  maxDelayDays: z.number().int().min(0).max(14).optional().meta({ description: 'simulation: later days offered when the wanted day is full before the request is turned away (default 2)' }),
+  arrivalJitterMinutes: z.number().min(0).max(120).optional().meta({ description: 'simulation: standard deviation of actual vs planned arrival (default 10)' }),
+  partsDelayHours: z
+    .strictObject({ mean: z.number().gt(0).max(24 * 30), cv: z.number().min(0).max(3).default(0.5) })
+    .optional()
+    .meta({ description: 'simulation: delay of late parts after the vehicle arrives, lognormal; default uniform 2–24 h as the demo book' }),
+  absenceRate: z.number().min(0).max(0.5).optional().meta({ description: 'simulation: probability a technician is absent (sick) on a working day, unannounced (default 0)' }),
+  comebackRate: z.number().min(0).max(0.5).optional().meta({ description: 'simulation: share of delivered repair orders that come back (unpaid rework) 1–5 days later (default 0)' }),
+  truth: z
+    .strictObject({
+      default: z
+        .strictObject({
+          bias: z.number().gt(0).max(5).default(1),
+          cv: z.number().min(0).max(3).optional(),
+          distribution: z.enum(['lognormal', 'gamma']).default('lognormal'),
+        })
+        .optional(),
+      opCodes: z
+        .record(OpCode, z.strictObject({ bias: z.number().gt(0).max(5).default(1), cv: z.number().min(0).max(3).optional() }))
+        .default({}),
+    })
+    .optional()
+    .meta({
+      description:
+        'simulation: the TRUE durations, per op code: actual = standard ÷ efficiency × bias × noise(mean 1, cv). cv defaults to the catalogue cv (the planner\'s belief); gamma with cv 1 is exponential',
+    }),
 });
 export type Demand = z.infer<typeof Demand>;
 
@@ -49,6 +82,14 @@ export const Scenario = z
     operations: z.array(OperationInput).min(1).max(2000),
     demand: Demand,
     seedBookings: SeedBookings.optional(),
+    simulation: z
+      .strictObject({
+        startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').optional(),
+        replanEveryMinutes: z.number().int().min(5).max(1440).default(60),
+        promiseSamples: z.number().int().min(16).max(2000).default(64),
+      })
+      .optional()
+      .meta({ description: 'simulation settings: first simulated day, scheduler replan cadence, Monte Carlo samples per promise' }),
   })
   .superRefine((s, ctx) => {
     const codes = new Set<string>();
@@ -61,6 +102,9 @@ export const Scenario = z
         if (!codes.has(c)) ctx.addIssue({ code: 'custom', path: ['demand', 'jobMix', i, 'opCodes', j], message: `op code ${c} is not in the catalogue` });
       }),
     );
+    Object.keys(s.demand.truth?.opCodes ?? {}).forEach((c) => {
+      if (!codes.has(c)) ctx.addIssue({ code: 'custom', path: ['demand', 'truth', 'opCodes', c], message: `op code ${c} is not in the catalogue` });
+    });
     s.workshop.lanes.forEach((l, i) =>
       l.opCodes.forEach((c, j) => {
         if (!codes.has(c)) ctx.addIssue({ code: 'custom', path: ['workshop', 'lanes', i, 'opCodes', j], message: `op code ${c} is not in the catalogue` });

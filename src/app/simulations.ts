@@ -1,0 +1,423 @@
+/**
+ * Simulation use cases: compile a scenario into the engine's world (the service's own compiler:
+ * DST-aware calendars, qualified technicians and eligible bays per op code), run replications on
+ * worker threads (single-thread fallback), compare variants (JSON patches) with common random
+ * numbers, and background jobs for the HTTP API (progress, cancel, results stored).
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DateTime } from 'luxon';
+import { Scenario } from '../model/scenario.js';
+import { WEEKDAYS } from '../model/common.js';
+import type { Appointment, Bay, Operation, Technician, Workshop } from '../model/workshop.js';
+import { buildCalendar } from '../domain/calendar/index.js';
+import { compileJob, compileWorkshop, type WorkshopSnapshot } from './compile.js';
+import { simulateReplication } from '../domain/simulation/engine.js';
+import { applyPatch, PatchError, type PatchOperation } from '../domain/simulation/patch.js';
+import { comparePaired, summarise, type ScenarioSummary, type VariantComparison } from '../domain/simulation/report.js';
+import type { ReplicationResult, SimWorld } from '../domain/simulation/types.js';
+import type { WorkerMessage, WorkerTask } from '../domain/simulation/worker.js';
+import { DomainError } from './errors.js';
+import { parseOrThrow } from './validate.js';
+import type { AppContext } from './context.js';
+import type { SimulationRecord } from '../store/port.js';
+
+export const DEFAULT_START_DATE = '2027-03-01'; // a Monday; the run crosses the end of DST on 2027-03-28 in Europe
+
+export interface CompileOptions {
+  /** open days to simulate */
+  days: number;
+  startDate?: string;
+}
+
+const META = { version: 1, createdAt: '2027-01-01T00:00:00Z', updatedAt: '2027-01-01T00:00:00Z' };
+
+/** Scenario → engine world (plain data). */
+export function compileScenario(s: Scenario, opts: CompileOptions): SimWorld {
+  const zone = s.workshop.timeZone;
+  const startDate = opts.startDate ?? s.simulation?.startDate ?? DEFAULT_START_DATE;
+  const start = DateTime.fromISO(startDate, { zone }).startOf('day');
+  if (!start.isValid) throw new DomainError('validation_failed', 'invalid start date', { errors: [{ path: 'startDate', message: 'not a valid date', code: 'invalid_date' }] });
+  const originMs = start.toMillis();
+  const closed = new Set(s.workshop.closedDates);
+  const d = s.demand;
+  const lead = d.bookingLeadDays ?? 3;
+  const maxDelay = d.maxDelayDays ?? 2;
+  // calendar days until `days` open days, plus the booking horizon
+  const simDays: number[] = [];
+  let cal = 0;
+  for (; simDays.length < opts.days && cal < opts.days * 7 + 400; cal++) {
+    const day = start.plus({ days: cal });
+    const wd = WEEKDAYS[day.weekday - 1];
+    if (s.workshop.openingHours[wd].length && !closed.has(day.toISODate()!)) simDays.push(cal);
+  }
+  if (simDays.length < opts.days)
+    throw new DomainError('validation_failed', 'the workshop has no open days', { errors: [{ path: 'workshop.openingHours', message: 'no open day in a year', code: 'never_open' }] });
+  const calendarDays = cal + lead + 2 * maxDelay + 10;
+  const dayStart: number[] = [];
+  const weekday: number[] = [];
+  for (let i = 0; i <= calendarDays; i++) {
+    const day = start.plus({ days: i });
+    dayStart.push(Math.round((day.toMillis() - originMs) / 60_000));
+    weekday.push(day.weekday - 1);
+  }
+  const toMs = start.plus({ days: calendarDays }).toMillis();
+
+  const workshop: Workshop = { id: 'sim', ...META, ...s.workshop };
+  const bays: Bay[] = s.bays.filter((b) => b.active).map((b, i) => ({ id: `bay${i}`, workshopId: 'sim', ...META, ...b }));
+  const technicians: Technician[] = s.technicians.filter((t) => t.active).map((t, i) => ({ id: `tech${i}`, workshopId: 'sim', ...META, ...t }));
+  const operations: Operation[] = s.operations.map((o, i) => ({ id: `op${i}`, workshopId: 'sim', ...META, ...o }));
+  const snap: WorkshopSnapshot = { workshop, revision: 1, bays, technicians, operations, appointments: [] };
+  const compiled = compileWorkshop(snap, originMs, { horizonDays: calendarDays });
+  const openCal = buildCalendar({ zone, originMs, fromMs: originMs, toMs, weekly: s.workshop.openingHours, closedDates: closed });
+
+  const splitByDay = (c: readonly number[]): number[][] => {
+    const out: number[][] = Array.from({ length: calendarDays }, () => []);
+    for (let i = 0; i < c.length; i += 2) {
+      for (let k = 0; k < calendarDays; k++) {
+        const s0 = Math.max(c[i], dayStart[k]), e0 = Math.min(c[i + 1], dayStart[k + 1]);
+        if (e0 > s0) out[k].push(s0, e0);
+      }
+    }
+    return out;
+  };
+
+  const truth = d.truth;
+  const opTypes = s.operations.map((o) => {
+    const fake = {
+      id: 'probe', workshopId: 'sim', ...META, customer: { name: 'probe' }, vehicle: { ev: o.requiresEv },
+      plannedArrival: start.toISO()!, transport: 'drop_off', priority: 'normal', promisedAt: null, status: 'booked',
+      operations: [{ opCode: o.opCode, status: 'pending' }],
+    } as unknown as Appointment;
+    const r = compileJob(compiled.jobContext, fake, 0, 0);
+    const fact = r?.ops[0];
+    const t = truth?.opCodes[o.opCode];
+    return {
+      opCode: o.opCode,
+      standardMinutes: Math.max(1, Math.round(o.standardHours * 60)),
+      cv: o.cv,
+      splittable: o.splittable,
+      parallel: o.parallel,
+      alternatives: fact?.alternatives ?? [],
+      bays: fact ? fact.bays : null,
+      truthBias: (t?.bias ?? 1) * (truth?.default?.bias ?? 1),
+      truthCv: t?.cv ?? truth?.default?.cv ?? o.cv,
+      truthDist: truth?.default?.distribution === 'gamma' ? 1 : 0,
+    } satisfies SimWorld['opTypes'][number];
+  });
+  const opIndex = new Map(s.operations.map((o, i) => [o.opCode, i]));
+  const lanes = s.workshop.lanes.map((l) => ({ id: l.id, servers: l.servers, codes: new Set(l.opCodes) }));
+  const jobKinds = d.jobMix.map((m) => ({
+    name: m.name,
+    ops: m.opCodes.map((c) => opIndex.get(c)!),
+    weight: m.weight,
+    standardMinutes: m.opCodes.reduce((a, c) => a + opTypes[opIndex.get(c)!].standardMinutes, 0),
+    lane: lanes.findIndex((l) => m.opCodes.every((c) => l.codes.has(c))),
+  }));
+  const profile = (p: Record<string, number>) => Array.from({ length: 24 }, (_, h) => p[String(h).padStart(2, '0')] ?? 0);
+
+  return {
+    name: s.name,
+    calendarDays,
+    dayStart,
+    weekday,
+    openByDay: splitByDay(openCal),
+    simDays,
+    techs: technicians.map((t, i) => ({ key: t.id, efficiency: t.efficiency, workByDay: splitByDay(compiled.model.techs[i].work) })),
+    bays: bays.map((b) => ({ key: b.id })),
+    opTypes,
+    jobKinds,
+    lanes: lanes.map((l) => ({ id: l.id, servers: l.servers })),
+    slotMinutes: s.workshop.slotMinutes,
+    policy: {
+      targetOnTime: s.workshop.policy.targetOnTime,
+      bufferMinutes: s.workshop.policy.handoverBufferMinutes,
+      waiterWeight: s.workshop.policy.waiterWeight,
+      priorityWeight: s.workshop.policy.priorityWeight,
+    },
+    reception: { advisors: s.workshop.reception.advisors, checkInMinutes: s.workshop.reception.checkInMinutes, checkInCv: s.workshop.reception.checkInCv },
+    demand: {
+      appointmentsPerDay: WEEKDAYS.map((w) => d.appointmentsPerDay[w]),
+      arrivalProfile: profile(d.arrivalProfile),
+      walkInProfile: profile(d.walkInProfile ?? d.arrivalProfile),
+      walkInsPerDay: d.walkInsPerDay,
+      waiterShare: d.waiterShare,
+      waiterMaxMinutes: d.waiterMaxHours * 60,
+      priorityShare: d.priorityShare,
+      partsEtaShare: d.partsEtaShare,
+      partsDelay: d.partsDelayHours ? { mean: d.partsDelayHours.mean * 60, cv: d.partsDelayHours.cv } : null,
+      noShowRate: d.noShowRate,
+      absenceRate: d.absenceRate ?? 0,
+      comebackRate: d.comebackRate ?? 0,
+      bookingLeadDays: lead,
+      maxDelayDays: maxDelay,
+      arrivalJitterMinutes: d.arrivalJitterMinutes ?? 10,
+    },
+    replanEveryMinutes: s.simulation?.replanEveryMinutes ?? 60,
+    promiseSamples: s.simulation?.promiseSamples ?? 64,
+  };
+}
+
+// ------------------------------------------------------------------------------------ running
+
+export interface RunRequest {
+  base: Scenario;
+  variants: { name: string; patch: PatchOperation[] }[];
+  days: number;
+  replications: number;
+  seed: number;
+  startDate?: string;
+  solverIterations?: number;
+  /** worker threads (default: available parallelism, at most 4; 0 = run on this thread) */
+  workers?: number;
+}
+
+export interface RunProgress { done: number; total: number }
+
+export interface RunResult {
+  base: ScenarioSummary;
+  variants: VariantComparison[];
+  replications: { base: ReplicationResult[]; variants: ReplicationResult[][] };
+  stats: { wallMs: number; events: number; eventsPerSecond: number; replans: number; quotes: number; workers: number };
+}
+
+/** Applies the variants' patches and validates every resulting scenario (errors name the variant and field). */
+export function buildScenarios(req: Pick<RunRequest, 'base' | 'variants'>): { name: string; scenario: Scenario }[] {
+  const out = [{ name: req.base.name, scenario: req.base }];
+  req.variants.forEach((v, i) => {
+    let patched: unknown;
+    try {
+      patched = applyPatch(req.base, v.patch);
+    } catch (e) {
+      if (e instanceof PatchError)
+        throw new DomainError('validation_failed', e.message, { errors: [{ path: `variants[${i}].patch[${e.index}].path`, message: e.message, code: 'invalid_patch' }] });
+      throw e;
+    }
+    try {
+      out.push({ name: v.name, scenario: parseOrThrow(Scenario, patched) });
+    } catch (e) {
+      if (e instanceof DomainError && e.extra.errors)
+        throw new DomainError('validation_failed', `variant "${v.name}" gives an invalid scenario`, {
+          errors: e.extra.errors.map((f) => ({ ...f, path: `variants[${i}] → ${f.path}` })),
+        });
+      throw e;
+    }
+  });
+  return out;
+}
+
+function workerUrl(): URL {
+  const self = import.meta.url;
+  const ext = self.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`../domain/simulation/worker${ext}`, self);
+}
+
+/**
+ * Starts a simulation worker. Compiled (.js) it is a plain module worker; from sources (.ts, under
+ * tsx or vitest) `execArgv: ['--import', 'tsx']` does NOT register tsx's hooks for the worker's
+ * entry on Node 20.20 ("Unknown file extension .ts"), so a tiny CommonJS bootstrap imports the
+ * entry through tsx's API instead.
+ */
+function spawnWorker(url: URL): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+  let api = 'tsx/esm/api';
+  try {
+    api = import.meta.resolve('tsx/esm/api');
+  } catch {
+    /* resolved from the working directory by the worker */
+  }
+  const code =
+    "const { workerData } = require('node:worker_threads');" +
+    'import(workerData.api).then((m) => (m.tsImport ?? m.default.tsImport)(workerData.entry, workerData.entry))' +
+    '.catch((e) => { console.error(e); process.exit(1); });';
+  return new Worker(code, { eval: true, workerData: { api, entry: url.href } });
+}
+
+export interface RunHandle { promise: Promise<RunResult>; cancel(): void }
+
+/**
+ * Runs base and variants × replications (replication r of every scenario uses the same seeds:
+ * common random numbers). Tasks are spread over worker threads; cancel() terminates them.
+ */
+export function startRun(req: RunRequest, onProgress?: (p: RunProgress) => void): RunHandle {
+  const scenarios = buildScenarios(req);
+  const worlds = scenarios.map((s) => compileScenario(s.scenario, { days: req.days, startDate: req.startDate }));
+  const tasks: WorkerTask[] = [];
+  worlds.forEach((world, si) => {
+    for (let r = 0; r < req.replications; r++) tasks.push({ task: tasks.length, world, seed: req.seed, replication: r, solverIterations: req.solverIterations });
+  });
+  const scenarioOf = (task: number) => Math.floor(task / req.replications);
+  const total = tasks.length * req.days;
+  const dayDone = new Array(tasks.length).fill(0);
+  const report = () => onProgress?.({ done: dayDone.reduce((a, b) => a + b, 0), total });
+  const results: ReplicationResult[] = new Array(tasks.length);
+  const t0 = performance.now();
+  let cancelled = false;
+  const abort = new AbortController();
+  let nWorkers = req.workers ?? Math.min(4, availableParallelism());
+  const url = workerUrl();
+  if (!existsSync(fileURLToPath(url))) nWorkers = 0;
+  nWorkers = Math.min(nWorkers, tasks.length);
+  const live: Worker[] = [];
+
+  const finish = (): RunResult => {
+    const wallMs = performance.now() - t0;
+    const per = scenarios.map((_, si) => results.filter((_, ti) => scenarioOf(ti) === si));
+    const base = summarise(scenarios[0].name, per[0]);
+    const variants = scenarios.slice(1).map((s, i) => ({ name: s.name, summary: summarise(s.name, per[i + 1]), differences: comparePaired(per[0], per[i + 1]) }));
+    const events = results.reduce((a, r) => a + r.events, 0);
+    return {
+      base, variants, replications: { base: per[0], variants: per.slice(1) },
+      stats: { wallMs, events, eventsPerSecond: events / (wallMs / 1000), replans: results.reduce((a, r) => a + r.replans, 0), quotes: results.reduce((a, r) => a + r.quotes, 0), workers: nWorkers },
+    };
+  };
+
+  const promise = new Promise<RunResult>((resolve, reject) => {
+    if (nWorkers === 0) {
+      (async () => {
+        for (const t of tasks) {
+          if (cancelled) throw new Error('cancelled');
+          results[t.task] = await simulateReplication(t.world, {
+            seed: t.seed, replication: t.replication, solverIterations: t.solverIterations, signal: abort.signal,
+            onDay: (d) => { dayDone[t.task] = d; report(); },
+          });
+          // let the event loop breathe between replications
+          await new Promise((r) => setImmediate(r));
+        }
+        return finish();
+      })().then(resolve, reject);
+      return;
+    }
+    let next = 0, doneN = 0, failed = false;
+    const sentWorld = new Map<Worker, Set<number>>();
+    const send = (w: Worker) => {
+      if (next >= tasks.length) { void w.terminate(); return; }
+      const t = tasks[next++];
+      const si = scenarioOf(t.task);
+      const sent = sentWorld.get(w)!;
+      const msg = sent.has(si) ? { ...t, world: undefined, worldId: String(si) } : { ...t, worldId: String(si) };
+      sent.add(si);
+      w.postMessage(msg);
+    };
+    for (let i = 0; i < nWorkers; i++) {
+      const w = spawnWorker(url);
+      live.push(w);
+      sentWorld.set(w, new Set());
+      w.on('message', (m: WorkerMessage) => {
+        if (m.type === 'progress') { dayDone[m.task] = m.done; report(); return; }
+        if (m.type === 'error') { failed = true; for (const x of live) void x.terminate(); reject(new Error(m.message)); return; }
+        results[m.task] = m.result;
+        doneN++;
+        if (doneN === tasks.length) { for (const x of live) void x.terminate(); resolve(finish()); }
+        else send(w);
+      });
+      w.on('error', (e) => { if (!failed && !cancelled) { failed = true; for (const x of live) void x.terminate(); reject(e); } });
+      w.on('exit', () => { if (cancelled && !failed) { failed = true; reject(new Error('cancelled')); } });
+      send(w);
+    }
+  });
+  return {
+    promise,
+    cancel() {
+      cancelled = true;
+      abort.abort();
+      for (const w of live) void w.terminate();
+    },
+  };
+}
+
+export function runSimulation(req: RunRequest, onProgress?: (p: RunProgress) => void): Promise<RunResult> {
+  return startRun(req, onProgress).promise;
+}
+
+// ------------------------------------------------------------------------------------ HTTP jobs
+
+export const LIMITS = { days: 60, replications: 100, dayReplications: 2000, variants: 5 };
+
+export interface SimulationJobRequest {
+  scenario: Scenario;
+  scenarioName: string;
+  days: number;
+  replications: number;
+  seed: number;
+  variants: { name: string; patch: PatchOperation[] }[];
+}
+
+interface LiveJob { handle: RunHandle; record: SimulationRecord; lastWrite: number }
+const jobsByCtx = new WeakMap<AppContext, Map<string, LiveJob>>();
+const jobsOf = (ctx: AppContext) => jobsByCtx.get(ctx) ?? jobsByCtx.set(ctx, new Map()).get(ctx)!;
+
+/** Presentable result of a run (without the per-replication raw data). */
+export function presentRun(r: RunResult) {
+  return { base: r.base, variants: r.variants, stats: r.stats };
+}
+
+export function startSimulationJob(ctx: AppContext, req: SimulationJobRequest, opts: { workers?: number } = {}): SimulationRecord {
+  const scenarios = req.variants.length + 1;
+  if (req.days * req.replications * scenarios > LIMITS.dayReplications * (1 + LIMITS.variants))
+    throw new DomainError('validation_failed', 'the request is too large', { errors: [{ path: 'variants', message: 'too many variants for this size', code: 'too_large' }] });
+  // validate variants before accepting the job
+  buildScenarios({ base: req.scenario, variants: req.variants });
+  const now = new Date(ctx.clock.now()).toISOString();
+  const record: SimulationRecord = {
+    id: ctx.newId('sim'),
+    status: 'running',
+    request: { scenario: req.scenarioName, days: req.days, replications: req.replications, seed: req.seed, variants: req.variants },
+    progress: 0,
+    result: null,
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  ctx.store.simulations.put(record);
+  const jobs = jobsOf(ctx);
+  const handle = startRun(
+    { base: req.scenario, variants: req.variants, days: req.days, replications: req.replications, seed: req.seed, workers: opts.workers },
+    (p) => {
+      const job = jobs.get(record.id);
+      if (!job || job.record.status !== 'running') return;
+      job.record.progress = p.total ? p.done / p.total : 0;
+    },
+  );
+  const job: LiveJob = { handle, record, lastWrite: 0 };
+  jobs.set(record.id, job);
+  handle.promise.then(
+    (r) => {
+      if (record.status !== 'running') return;
+      Object.assign(record, { status: 'done', progress: 1, result: presentRun(r), updatedAt: new Date(ctx.clock.now()).toISOString() });
+      ctx.store.simulations.put(record);
+      jobs.delete(record.id);
+    },
+    (e) => {
+      if (record.status !== 'running') return;
+      Object.assign(record, { status: 'failed', error: String((e as Error).message ?? e).split('\n')[0], updatedAt: new Date(ctx.clock.now()).toISOString() });
+      ctx.store.simulations.put(record);
+      jobs.delete(record.id);
+    },
+  );
+  return record;
+}
+
+export function getSimulationJob(ctx: AppContext, id: string): SimulationRecord {
+  const live = jobsOf(ctx).get(id);
+  if (live) return { ...live.record };
+  const rec = ctx.store.simulations.get(id);
+  if (!rec) throw new DomainError('not_found', `simulation ${id} does not exist`);
+  return rec;
+}
+
+export function cancelSimulationJob(ctx: AppContext, id: string): SimulationRecord {
+  const live = jobsOf(ctx).get(id);
+  if (!live) {
+    const rec = ctx.store.simulations.get(id);
+    if (!rec) throw new DomainError('not_found', `simulation ${id} does not exist`);
+    return rec; // finished jobs stay as they are
+  }
+  live.handle.cancel();
+  Object.assign(live.record, { status: 'cancelled', updatedAt: new Date(ctx.clock.now()).toISOString() });
+  ctx.store.simulations.put(live.record);
+  jobsOf(ctx).delete(id);
+  return { ...live.record };
+}
