@@ -6,7 +6,8 @@
  * 1. Performance: the demo compiled with ~300 open appointments (generateBookings over 14 days at
  *    the scenario's fill), planned by solve(); availability over a 14-day window on the 15-minute
  *    grid (cold: new context, nothing cached; warm: cached context), and quote().
- * 2. Replay: N simulated days (default 10 booking days + 3 drain days). Each morning (06:00) the
+ * 2. Replay: N simulated days (default 20 booking days + 3 drain days, fill 0.6 of the scenario demand,
+ *    promise headroom 0.03, first 4 days warm-up). Each morning (06:00) the
  *    open work is planned (solve, small budget), then the day's booking requests (scenario demand,
  *    generateBookings, same requests for every policy) are placed through availability(): the
  *    customer takes the first offered slot at or after the requested time within two days, or is
@@ -36,13 +37,14 @@ import { Rng } from '../src/lib/random.js';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
-const DAYS = Number(opt('--days') ?? 10);
-const FILL = Number(opt('--fill') ?? 0.8);
+const DAYS = Number(opt('--days') ?? 20);
+const FILL = Number(opt('--fill') ?? 0.6);
 const SAMPLES = Number(opt('--samples') ?? 2000);
 const SCREEN = Number(opt('--screen') ?? 384);
 const SEED = Number(opt('--seed') ?? 1);
 const SOLVE_MS = Number(opt('--solve-ms') ?? 150);
-const WARMUP = Number(opt('--warmup') ?? 2);
+const WARMUP = Number(opt('--warmup') ?? 4);
+const HEADROOM = Number(opt('--headroom') ?? 0.03);
 const DRAIN = 3;
 const COLD_SOLVE = args.includes('--cold-solve');
 
@@ -286,10 +288,15 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
         const dayEnd = days.find((x) => x.end > requested)!;
         const nextDay = days[days.indexOf(dayEnd) + 1] ?? dayEnd;
         const slots = gridSlots(days, Math.max(requested, asOf), nextDay.end);
-        const av = availability(ctx, { slots, job: jobSpec, waiter, target, bufferMinutes: BUFFER, days, stopAtFirst: true });
+        const av = availability(ctx, { slots, job: jobSpec, waiter, target, bufferMinutes: BUFFER, days, stopAtFirst: true, headroom: HEADROOM });
         const taken = av.slots.find((x) => x.offered);
+        if (process.env.DEBUG_DAY && Number(process.env.DEBUG_DAY) === d) {
+          const rej = new Map<string, number>();
+          for (const x of av.slots) if (!x.offered) rej.set(x.reason!, (rej.get(x.reason!) ?? 0) + 1);
+          console.log(`req ${key} ${waiter ? 'W' : 'D'} ${r.operations.map((o) => o.opCode).join('+')} at ${requested - d * 1440} → slot ${taken ? taken.start - d * 1440 : '-'} fin ${taken?.plannedFinish !== undefined && taken.plannedFinish !== null ? taken.plannedFinish - d * 1440 : '-'} promise ${taken?.promise !== undefined && taken.promise !== null ? taken.promise - d * 1440 : '-'} rejected ${[...rej].map(([k2, v2]) => `${k2}:${v2}`).join(',')} first-rejected ${av.slots[0] && !av.slots[0].offered ? `${av.slots[0].reason} fin ${av.slots[0].plannedFinish === null ? '-' : av.slots[0].plannedFinish - d * 1440} prom ${av.slots[0].promise === null ? '-' : av.slots[0].promise - d * 1440} victims ${av.slots[0].victims?.length ?? 0}` : ''}`);
+        }
         if (!taken) { turnedAway++; bookMs.push(performance.now() - tb); continue; }
-        const q = ctx.quote({ ...jobSpec, release: taken.start }, { target, bufferMinutes: BUFFER });
+        const q = ctx.quote({ ...jobSpec, release: taken.start }, { target, bufferMinutes: BUFFER, headroom: HEADROOM });
         bookMs.push(performance.now() - tb);
         if (!q.ok) { turnedAway++; continue; }
         let promise = q.promise;
@@ -323,6 +330,15 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
     }
 
     prevPlan = { plan, keys: model.ops.map((o) => o.key) };
+    if (process.env.DEBUG_DAY && Number(process.env.DEBUG_DAY) === d) {
+      const dayEnd = d * 1440 + 1440;
+      for (let t = 0; t < model.techs.length; t++) {
+        const mine = plan.assignments.filter((a) => a && a.tech === t && a.start < dayEnd).sort((x, y) => x.start - y.start);
+        const later = plan.assignments.filter((a) => a && a.tech === t && a.start >= dayEnd).length;
+        console.log(`tech ${t}: today ${mine.map((a) => `${a.start - d * 1440}-${a.end - d * 1440}${model.ops[a.op].fixed ? 'F' : ''}(r${model.ops[a.op].release - d * 1440})`).join(' ')} | later ${later}`);
+      }
+      console.log('unscheduled', plan.unscheduled.length, plan.unscheduled.slice(0, 3));
+    }
     if (process.env.DEBUG_MISSES) {
       model.jobs.forEach((j, ji) => {
         const v = vehicles.find((x) => x.key === j.key);
@@ -406,7 +422,7 @@ function quantileOf(sorted: Float64Array, p: number): number {
 }
 
 function report(results: ReplayResult[]): void {
-  console.log(`\nReplay: ${DAYS} booking days from ${START} (+${DRAIN} drain days), fill ${FILL}, ${SAMPLES} samples (screening ${SCREEN}), solve ${SOLVE_MS} ms/day, metrics on vehicles booked from day ${WARMUP} (first ${WARMUP} days warm up the duration model)`);
+  console.log(`\nReplay: ${DAYS} booking days from ${START} (+${DRAIN} drain days), fill ${FILL}, promise headroom ${HEADROOM}, ${SAMPLES} samples (screening ${SCREEN}), solve ${SOLVE_MS} ms/day, metrics on vehicles booked from day ${WARMUP} (first ${WARMUP} days warm up the duration model)`);
   console.log('On-time = ready (last op + handover buffer) by the promise. CI: day-block bootstrap 95%. Lead = promise − drop-off (min). Fixed rule = drop-off + 1.5 × std h + 60 min on the same vehicles and executions.');
   console.log(['policy', 'requests', 'turned away', 'evaluated', 'on-time', '95% CI (days)', 'mean lead', 'median lead', 'slot delay'].map((h, i) => (i === 0 ? h.padEnd(16) : pad(h, 13))).join(''));
   for (const r of results) {

@@ -33,6 +33,8 @@ export interface AvailabilityRequest {
   /** waiters: longest acceptable promise − slot, minutes */
   maxWaitMinutes?: number;
   roundTo?: number;
+  /** promise at the (target + headroom) quantile, see QuoteOptions.headroom (default 0) */
+  headroom?: number;
   epsilon?: number;
   /** stop after the first offered slot (a customer who takes the first fit) */
   stopAtFirst?: boolean;
@@ -105,7 +107,7 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     simulated++;
     const isim = new InsertionSimulation(sim, { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
     const f = isim.completionForecast(ins.job, buffer)!;
-    let promise = roundUp(f.quantile(target), grid);
+    let promise = roundUp(f.quantile(Math.min(0.999, target + (req.headroom ?? 0))), grid);
     if (!req.waiter && req.days && req.days.length) {
       const k = dayIndex(req.days, promise);
       if (k < req.days.length && promise < req.days[k].start) promise = req.days[k].start;

@@ -217,6 +217,11 @@ export interface QuoteOptions {
   bufferMinutes?: number;
   /** promises are rounded UP to this grid (default 5 minutes) */
   roundTo?: number;
+  /**
+   * promise at the (target + headroom) quantile (default 0): leaves room for later bookings to
+   * erode the on-time probability down to the target without being refused by the effect rule
+   */
+  headroom?: number;
   /** an existing promise already below target counts as hurt when it drops by more than this (default 0.005) */
   epsilon?: number;
   /**
@@ -285,7 +290,7 @@ export function quoteOn(sim: PromiseSimulation, spec: NewJobSpec, opts: QuoteOpt
   if (!ins.ok) return ins;
   const isim = new InsertionSimulation(sim, { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
   const forecast = isim.forecastJob(ins.job, buffer)!;
-  const promise = roundUp(forecast.quantile(target), opts.roundTo ?? 5);
+  const promise = roundUp(forecast.quantile(Math.min(0.999, target + (opts.headroom ?? 0))), opts.roundTo ?? 5);
   const affected = promiseEffects(isim, target, opts.epsilon ?? 0.005, ins.plannedFinish + (opts.effectWindowMinutes ?? Infinity));
   return {
     ok: true, insertion: ins, forecast, promise,

@@ -77,6 +77,16 @@ describe('quote', () => {
     expect(q.bottleneck.kind).toBe('own_work');
   });
 
+  it('headroom promises at a higher quantile', () => {
+    const { ctx, job } = victimCase(true);
+    const a = ctx.quote(job(0), { target: 0.9 }), b = ctx.quote(job(0), { target: 0.9, headroom: 0.05 });
+    expect(a.ok && b.ok).toBe(true);
+    if (a.ok && b.ok) {
+      expect(b.promise).toBeGreaterThan(a.promise);
+      expect(b.onTimeProbability).toBeGreaterThanOrEqual(0.95);
+    }
+  });
+
   it('no victims with free parallel capacity', () => {
     const { ctx, job } = victimCase(true);
     const q = ctx.quote(job(0), { target: 0.9, bufferMinutes: 15 });
