@@ -700,8 +700,12 @@ export class InsertionSimulation {
     return new JobForecast(job, this.ext.model.jobs[job].key, c, bufferMinutes, []);
   }
 
+  /**
+   * Forecast of a job after the insertion. For the new job with the bottleneck analysis; for an
+   * existing job the propagation keeps no binding records, so its forecast has no bottlenecks.
+   */
   forecastJob(job: number, bufferMinutes = 0): JobForecast | null {
-    if (job < this.base.model.jobs.length) this.propagate();
+    if (job < this.base.model.jobs.length) return this.completionForecast(job, bufferMinutes);
     const ops = this.ext.model.jobs[job].ops;
     if (ops.some((o) => o < this.base.n && !this.base.scheduled[o])) return null;
     return buildForecast(this.ext.model, this.ext.plan, job, ops, this.base.S, bufferMinutes, (o) => this.res(o));
