@@ -147,7 +147,11 @@ export function evaluate(ctx: Ctx, s: Sched): Eval {
   const jobC = new Float64Array(J).fill(-1);
   let unscheduled = 0, makespan = 0, overtime = 0, changes = 0;
   for (let i = 0; i < ctx.n; i++) {
-    if (!s.ok[i]) { unscheduled++; continue; }
+    if (!s.ok[i]) {
+      unscheduled++;
+      if (ctx.prev?.[i] && !model.ops[i].fixed) changes++; // planned before, dropped now
+      continue;
+    }
     const e = s.end[i];
     const j = model.ops[i].job;
     if (e > jobC[j]) jobC[j] = e;
