@@ -249,3 +249,33 @@ export function buildBoard(state: PlanState, date: string) {
     unscheduled: data.unscheduled,
   };
 }
+
+/**
+ * Installs a plan extended by a booking (the new job inserted into gaps, nothing else moved) as
+ * the current plan of the new revision, so the next quote or booking sees the capacity it took
+ * without waiting for a replan. The next replan (on a floor event, or when the plan ages)
+ * re-optimises everything, warm-started from this plan.
+ */
+export function installPlan(
+  ctx: AppContext,
+  prev: PlanState,
+  ext: { model: CompiledWorkshop['model']; plan: Plan; appointment: Appointment; opRefs: CompiledWorkshop['opRefs']; revision: number },
+): PlanState {
+  const compiled: CompiledWorkshop = {
+    ...prev.compiled,
+    model: ext.model,
+    opRefs: [...prev.compiled.opRefs, ...ext.opRefs],
+    jobRefs: [...prev.compiled.jobRefs, ext.appointment.id],
+  };
+  const snapshot: WorkshopSnapshot = { ...prev.snapshot, revision: ext.revision, appointments: [...prev.snapshot.appointments, ext.appointment] };
+  const data: PlanData = {
+    ...prev.data,
+    revision: ext.revision,
+    assignments: ext.plan.assignments.filter((a) => a.tech >= 0).map((a) => toStored(compiled, a)),
+  };
+  const state: PlanState = { data, compiled, snapshot, plan: ext.plan };
+  const { cache } = cachesOf(ctx);
+  cache.set(snapshot.workshop.id, state);
+  ctx.store.plans.put({ workshopId: snapshot.workshop.id, revision: ext.revision, asOf: new Date(data.asOfMs).toISOString(), createdAt: new Date(ctx.clock.now()).toISOString(), data });
+  return state;
+}

@@ -17,6 +17,8 @@ import { registerSystemRoutes } from './routes/system.js';
 import { registerPlanningRoutes } from './routes/planning.js';
 import { registerQueueingRoutes } from './routes/queueing.js';
 import { registerFloorRoutes } from './routes/floor.js';
+import { registerPromiseRoutes } from './routes/promises.js';
+import { eta } from '../app/promises.js';
 
 export interface AppDeps {
   ctx: AppContext;
@@ -69,10 +71,12 @@ export function createApp(deps: AppDeps) {
   const api = new Api();
   registerSystemRoutes(api, deps.ctx, { isReady: deps.isReady ?? (() => true), openapi: () => openapi });
   registerCatalogRoutes(api, deps.ctx);
-  registerAppointmentRoutes(api, deps.ctx);
+  registerPromiseRoutes(api, deps.ctx);
+  registerAppointmentRoutes(api, deps.ctx, { create: false });
   registerPlanningRoutes(api, deps.ctx);
   registerQueueingRoutes(api, deps.ctx);
-  registerFloorRoutes(api, deps.ctx);
+  // a floor event replans and re-forecasts: the response carries the new ETA of the repair order
+  registerFloorRoutes(api, deps.ctx, { afterChange: async (_w, appointmentId) => (appointmentId ? { eta: await eta(deps.ctx, appointmentId) } : {}) });
   for (const r of deps.extraRoutes ?? []) r(api, deps.ctx);
   const router = express.Router();
   api.mount(router);

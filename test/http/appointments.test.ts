@@ -22,7 +22,9 @@ describe('appointments', () => {
     expect(r.body.operations[0]).toMatchObject({ opCode: 'OIL-SVC', hours: 0.7, partsEta: '2026-11-24T11:00:00+01:00', status: 'pending' });
     expect(r.body.status).toBe('booked');
     expect(r.body.transport).toBe('waiter');
-    expect((await s.req('GET', `/v1/appointments/${r.body.id}`)).body).toEqual(r.body);
+    const { quote, ...stored } = r.body;
+    expect(quote.promisedReadyBy).toBe(r.body.promisedAt); // booked with a computed promise
+    expect((await s.req('GET', `/v1/appointments/${r.body.id}`)).body).toEqual(stored);
   });
 
   it('rejects op codes missing from the catalogue with 422 naming the field', async () => {

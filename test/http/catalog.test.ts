@@ -130,6 +130,7 @@ describe('bays, technicians and the catalogue', () => {
       vehicle: {},
       plannedArrival: '2026-11-25T09:00:00+01:00',
       operations: [{ opCode: 'USED' }],
+      promisedAt: '2026-11-25T12:00:00+01:00', // recorded as given: this workshop has no technician left
     });
     expect(a.status).toBe(201);
     const d = await s.req('DELETE', `/v1/workshops/${wid}/operations/USED`);

@@ -1,0 +1,444 @@
+/**
+ * Promise use cases: quotes, capacity-safe availability, booking with a re-check inside one
+ * critical section, live ETAs and the at-risk list. Built on the current plan (planning.ts), the
+ * duration model fitted from job-clock history, and the promise engine (domain/promise).
+ */
+import { DateTime } from 'luxon';
+import {
+  availability as availabilityEngine,
+  createPromiseContext,
+  fitDurationModel,
+  freeCapacity,
+  type Bottleneck,
+  type DayRange,
+  type DurationModel,
+  type NewJobSpec,
+  type PromiseContext,
+} from '../domain/promise/index.js';
+import { AppointmentInput, type Appointment, type Workshop } from '../model/workshop.js';
+import { toMinutes, WEEKDAYS } from '../model/common.js';
+import { compileJob, type OpRef } from './compile.js';
+import type { AppContext } from './context.js';
+import { buildAppointment, getAppointment, getWorkshop, msToZoned, toZoned } from './catalog.js';
+import { DomainError } from './errors.js';
+import { KeyedMutex, remember, replay, requestHash } from './idempotency.js';
+import { currentPlan, installPlan, type PlanState } from './planning.js';
+import { parseOrThrow } from './validate.js';
+
+/** Waiters are offered only promises within this many minutes of arrival (and on the same day). */
+export const WAITER_MAX_WAIT_MIN = 180;
+/** At-risk list: vehicles due within this many days. */
+export const AT_RISK_DAYS = 3;
+
+interface PromiseState {
+  plan: PlanState;
+  durations: DurationModel;
+  promise: PromiseContext;
+  observations: number;
+}
+
+const states = new WeakMap<AppContext, { promise: Map<string, PromiseState>; avail: Map<string, unknown>; mutex: KeyedMutex }>();
+function local(ctx: AppContext) {
+  let s = states.get(ctx);
+  if (!s) states.set(ctx, (s = { promise: new Map(), avail: new Map(), mutex: new KeyedMutex() }));
+  return s;
+}
+
+export function durationModelFor(ctx: AppContext, plan: PlanState): { model: DurationModel; n: number } {
+  const obs = ctx.store.observations.list(plan.snapshot.workshop.id);
+  const priors = new Map(plan.snapshot.operations.map((o) => [o.opCode, o.cv]));
+  return {
+    model: fitDurationModel(
+      priors,
+      obs.map((o) => ({ opCode: o.opCode, technicianKey: o.technicianId, plannedMinutes: o.plannedMinutes, actualMinutes: o.actualMinutes })),
+    ),
+    n: obs.length,
+  };
+}
+
+/** The promise context of the current plan (cached with it). */
+export async function promiseState(ctx: AppContext, workshopId: string, asOfMs?: number): Promise<PromiseState> {
+  const plan = await currentPlan(ctx, workshopId, asOfMs);
+  const cache = local(ctx).promise;
+  const hit = cache.get(workshopId);
+  if (hit && hit.plan === plan) return hit;
+  const d = durationModelFor(ctx, plan);
+  const promise = createPromiseContext(
+    { model: plan.compiled.model, plan: plan.plan, opCodes: plan.compiled.opRefs.map((r) => r.opCode), durations: d.model },
+    { asOf: plan.compiled.asOfMin, seed: 1 },
+  );
+  const state = { plan, durations: d.model, promise, observations: d.n };
+  cache.set(workshopId, state);
+  return state;
+}
+
+// --- the new job -----------------------------------------------------------------------------------
+function newJobSpec(plan: PlanState, apt: Appointment): { spec: NewJobSpec; refs: OpRef[] } {
+  const c = plan.compiled;
+  const base = c.model.ops.length;
+  const r = compileJob(c.jobContext, apt, base, c.model.jobs.length);
+  if (!r) throw new DomainError('validation_failed', 'the arrival is outside the planning horizon', { errors: [{ path: 'plannedArrival', message: 'beyond the planning horizon', code: 'beyond_horizon' }] });
+  const unqualified = r.ops.findIndex((o) => o.alternatives.length === 0 || (o.bays !== null && o.bays.length === 0));
+  if (unqualified >= 0) {
+    const o = r.ops[unqualified];
+    throw new DomainError('model_invalid', `no ${o.alternatives.length === 0 ? 'qualified technician' : 'bay with the required capability'} for ${r.opRefs[unqualified].opCode}`, {
+      errors: [{ path: `operations[${r.opRefs[unqualified].opIndex}].opCode`, message: o.alternatives.length === 0 ? 'no qualified technician' : 'no capable bay', code: 'cannot_be_done_here' }],
+    });
+  }
+  return {
+    refs: r.opRefs,
+    spec: {
+      key: apt.id,
+      release: r.job.release,
+      due: r.job.due,
+      weight: r.job.weight,
+      ops: r.ops.map((o) => ({
+        key: o.key,
+        opCode: c.catalogue.get(r.opRefs[r.ops.indexOf(o)].opCode)?.opCode ?? r.opRefs[r.ops.indexOf(o)].opCode,
+        release: o.release,
+        splittable: o.splittable,
+        parallel: o.parallel,
+        alternatives: o.alternatives,
+        bays: o.bays,
+        preds: o.preds.map((p) => p - base),
+      })),
+    },
+  };
+}
+
+function presentBottleneck(plan: PlanState, b: Bottleneck | undefined) {
+  if (!b) return null;
+  const s = plan.snapshot;
+  const name =
+    b.kind === 'technician' ? s.technicians.find((t) => t.id === b.key)?.name : b.kind === 'bay' ? s.bays.find((x) => x.id === b.key)?.name : undefined;
+  return { kind: b.kind, id: b.key, name: name ?? null, share: Math.round(b.share * 1000) / 1000 };
+}
+
+const QuoteBody = AppointmentInput.pick({ plannedArrival: true, operations: true, transport: true, priority: true });
+
+function tentative(ctx: AppContext, w: Workshop, id: string, body: unknown): Appointment {
+  const draft = parseOrThrow(QuoteBody, body);
+  const a = buildAppointment(ctx, w, { customer: { name: 'quote' }, vehicle: {}, ...draft, promisedAt: null });
+  return { ...a, id };
+}
+
+export async function quote(ctx: AppContext, workshopId: string, body: unknown, asOfMs?: number) {
+  const w = getWorkshop(ctx, workshopId);
+  const apt = tentative(ctx, w, 'quote', body);
+  const st = await promiseState(ctx, workshopId, asOfMs);
+  return presentQuote(st, w, apt);
+}
+
+function presentQuote(st: PromiseState, w: Workshop, apt: Appointment) {
+  const { spec } = newJobSpec(st.plan, apt);
+  const target = w.policy.targetOnTime;
+  const q = st.promise.quote(spec, { target, bufferMinutes: w.policy.handoverBufferMinutes, effectWindowMinutes: 1440 });
+  const origin = st.plan.compiled.originMs;
+  const at = (min: number) => msToZoned(origin + min * 60_000, w.timeZone);
+  if (!q.ok) return { ok: false as const, reason: q.reason, message: q.message };
+  const fq = q.forecast.quantiles();
+  const waiter = apt.transport === 'waiter';
+  const arrivalMin = spec.release;
+  const waiterOk = !waiter || q.promise - arrivalMin <= WAITER_MAX_WAIT_MIN;
+  return {
+    ok: true as const,
+    q,
+    body: {
+      arrival: apt.plannedArrival,
+      transport: apt.transport,
+      promisedReadyBy: at(q.promise),
+      target,
+      onTimeProbability: Math.round(q.onTimeProbability * 1000) / 1000,
+      quantiles: { p50: at(Math.ceil(fq.p50)), p80: at(Math.ceil(fq.p80)), p90: at(Math.ceil(fq.p90)), p95: at(Math.ceil(fq.p95)) },
+      plannedFinish: at(q.insertion.plannedFinish + w.policy.handoverBufferMinutes),
+      bottleneck: presentBottleneck(st.plan, q.bottleneck),
+      plannedOperations: q.insertion.ops.map((op, i) => {
+        const a = q.insertion.plan.assignments[op];
+        return {
+          opCode: spec.ops[i].opCode,
+          technicianId: st.plan.compiled.techIds[a.tech],
+          bayId: a.bay >= 0 ? st.plan.compiled.bayIds[a.bay] : null,
+          start: at(a.start),
+          end: at(a.end),
+        };
+      }),
+      effectOnExistingPromises: {
+        affected: q.affected.length,
+        belowTarget: q.victims.map((v) => ({ appointmentId: v.key, before: Math.round(v.before * 1000) / 1000, after: Math.round(v.after * 1000) / 1000 })),
+      },
+      bookable: q.victims.length === 0 && waiterOk,
+      ...(waiterOk ? {} : { reason: `a waiter would wait more than ${WAITER_MAX_WAIT_MIN} minutes` }),
+      samples: q.samples,
+    },
+  };
+}
+
+// --- availability --------------------------------------------------------------------------------
+function openRanges(w: Workshop, originMs: number, fromMs: number, toMs: number): DayRange[] {
+  const out: DayRange[] = [];
+  for (let d = DateTime.fromMillis(fromMs, { zone: w.timeZone }).startOf('day'); d.toMillis() < toMs; d = d.plus({ days: 1 })) {
+    if (w.closedDates.includes(d.toISODate()!)) continue;
+    const ranges = w.openingHours[WEEKDAYS[d.weekday - 1]];
+    if (!ranges.length) continue;
+    const s = Math.min(...ranges.map((r) => toMinutes(r.start)));
+    const e = Math.max(...ranges.map((r) => toMinutes(r.end)));
+    const startMs = d.set({ hour: Math.floor(s / 60), minute: s % 60 }).toMillis();
+    const endMs = e >= 1440 ? d.plus({ days: 1 }).toMillis() : d.set({ hour: Math.floor(e / 60), minute: e % 60 }).toMillis();
+    out.push({ start: Math.round((startMs - originMs) / 60_000), end: Math.round((endMs - originMs) / 60_000) });
+  }
+  return out;
+}
+
+/** Drop-off slots on the workshop grid inside opening hours, from the first grid point at or after `fromMin`. */
+function slotGrid(w: Workshop, originMs: number, days: DayRange[], fromMin: number): number[] {
+  const slots: number[] = [];
+  for (const d of days) {
+    const ranges = w.openingHours[WEEKDAYS[DateTime.fromMillis(originMs + d.start * 60_000, { zone: w.timeZone }).weekday - 1]];
+    const dayStart = DateTime.fromMillis(originMs + d.start * 60_000, { zone: w.timeZone }).startOf('day');
+    const day0 = Math.round((dayStart.toMillis() - originMs) / 60_000);
+    for (const r of ranges) {
+      // the last drop-off of a range leaves at least one grid step before it closes
+      for (let m = toMinutes(r.start); m < toMinutes(r.end) - w.slotMinutes + 1; m += w.slotMinutes) {
+        const t = day0 + m;
+        if (t >= fromMin) slots.push(t);
+      }
+    }
+  }
+  return slots;
+}
+
+export interface AvailabilityQuery {
+  fromMs: number;
+  toMs: number;
+  opCodes: string[];
+  waiter: boolean;
+  asOfMs?: number;
+}
+
+export async function availability(ctx: AppContext, workshopId: string, q: AvailabilityQuery) {
+  const w = getWorkshop(ctx, workshopId);
+  const st = await promiseState(ctx, workshopId, q.asOfMs);
+  const asOfMs = q.asOfMs ?? ctx.clock.now();
+  const key = JSON.stringify([st.plan.data.revision, st.plan.data.asOfMs, q.fromMs, q.toMs, q.opCodes, q.waiter]);
+  const cache = local(ctx).avail;
+  let result = cache.get(key) as ReturnType<typeof computeAvailability> | undefined;
+  if (!result) {
+    result = computeAvailability(ctx, w, st, q);
+    if (cache.size > 200) cache.clear();
+    cache.set(key, result);
+  }
+  // slots already in the past are not offered even from a cached answer
+  const now = DateTime.fromMillis(asOfMs).toMillis();
+  return { ...result, slots: result.slots.filter((s) => Date.parse(s.start) >= now - 60_000) };
+}
+
+function computeAvailability(ctx: AppContext, w: Workshop, st: PromiseState, q: AvailabilityQuery) {
+  const origin = st.plan.compiled.originMs;
+  const at = (min: number) => msToZoned(origin + min * 60_000, w.timeZone);
+  const days = openRanges(w, origin, q.fromMs, q.toMs);
+  const fromMin = Math.max(Math.ceil((q.fromMs - origin) / 60_000), st.plan.compiled.asOfMin);
+  const slots = slotGrid(w, origin, days, fromMin).filter((s) => s < Math.round((q.toMs - origin) / 60_000));
+  const apt = tentative(ctx, w, 'availability', {
+    plannedArrival: msToZoned(origin + (slots[0] ?? fromMin) * 60_000, w.timeZone),
+    operations: q.opCodes.map((opCode) => ({ opCode })),
+    transport: q.waiter ? 'waiter' : 'drop_off',
+  });
+  const { spec } = newJobSpec(st.plan, apt);
+  const t0 = performance.now();
+  const res = availabilityEngine(st.promise, {
+    slots,
+    job: { key: spec.key, due: null, weight: spec.weight, ops: spec.ops.map((o) => ({ ...o, release: undefined })) },
+    waiter: q.waiter,
+    target: w.policy.targetOnTime,
+    bufferMinutes: w.policy.handoverBufferMinutes,
+    days,
+    maxWaitMinutes: q.waiter ? WAITER_MAX_WAIT_MIN : undefined,
+  });
+  const ms = performance.now() - t0;
+  // per-day summary: free capacity by skill and by bay capability
+  const cap = freeCapacity(st.plan.compiled.model, st.plan.plan, days, st.promise.timelines);
+  const techs = st.plan.snapshot.technicians;
+  const bays = st.plan.snapshot.bays;
+  const summary = days.map((d, i) => {
+    const bySkill: Record<string, number> = {};
+    cap.techs.forEach((t, ti) => {
+      for (const skill of Object.keys(techs[ti].skills)) bySkill[skill] = (bySkill[skill] ?? 0) + t.free[i];
+    });
+    const byCap: Record<string, number> = {};
+    cap.bays.forEach((b, bi) => {
+      for (const c of bays[bi].capabilities) byCap[c] = (byCap[c] ?? 0) + b.free[i];
+    });
+    const daySlots = res.slots.filter((s) => s.start >= d.start && s.start < d.end);
+    return {
+      date: DateTime.fromMillis(origin + d.start * 60_000, { zone: w.timeZone }).toISODate(),
+      offeredSlots: daySlots.filter((s) => s.offered).length,
+      slots: daySlots.length,
+      freeTechnicianMinutesBySkill: bySkill,
+      freeBayMinutesByCapability: byCap,
+    };
+  });
+  return {
+    workshopId: w.id,
+    opCodes: q.opCodes,
+    waiter: q.waiter,
+    target: w.policy.targetOnTime,
+    asOf: msToZoned(st.plan.data.asOfMs, w.timeZone),
+    slots: res.slots
+      .filter((s) => s.offered)
+      .map((s) => ({ start: at(s.start), promisedReadyBy: at(s.promise!), onTimeProbability: Math.round(s.onTimeProbability! * 1000) / 1000 })),
+    rejected: countBy(res.slots.filter((s) => !s.offered).map((s) => s.reason ?? 'unknown')),
+    days: summary,
+    stats: { candidates: res.slots.length, simulated: res.simulated, reused: res.reused, skippedEarly: res.skippedEarly, samples: res.samples, computeMs: Math.round(ms * 10) / 10 },
+  };
+}
+
+function countBy(xs: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const x of xs) out[x] = (out[x] ?? 0) + 1;
+  return out;
+}
+
+// --- booking -------------------------------------------------------------------------------------
+const BookingBody = AppointmentInput;
+
+/**
+ * Books a repair order: without a promise in the request, Baywise quotes the requested arrival and
+ * stores the promise only if (a) it meets the target and (b) no existing promise is hurt, all
+ * inside one per-workshop critical section; otherwise 409 with the next bookable slots. A request
+ * that carries `promisedAt` records a promise made elsewhere (imports) as given.
+ */
+export async function book(
+  ctx: AppContext,
+  workshopId: string,
+  body: unknown,
+  opts: { idempotencyKey?: string; asOfMs?: number } = {},
+): Promise<{ status: number; body: unknown }> {
+  const w = getWorkshop(ctx, workshopId);
+  const input = parseOrThrow(BookingBody, body);
+  const hash = requestHash(input);
+  const scope = `book:${workshopId}`;
+  return local(ctx).mutex.run(workshopId, async () => {
+    const prior = replay(ctx.store, scope, opts.idempotencyKey, hash);
+    if (prior) return prior;
+    const nowIso = new Date(ctx.clock.now()).toISOString();
+    if (input.promisedAt) {
+      const a = ctx.store.transaction(() => {
+        const a = buildAppointment(ctx, w, input);
+        ctx.store.appointments.insert(a);
+        ctx.store.workshops.bumpRevision(w.id);
+        remember(ctx.store, scope, opts.idempotencyKey, hash, 201, a, nowIso);
+        return a;
+      });
+      return { status: 201, body: a };
+    }
+    // references are checked before anything is planned: a bad request leaves no trace
+    const apt = buildAppointment(ctx, w, input);
+    const st = await promiseState(ctx, workshopId, opts.asOfMs);
+    const quoted = presentQuote(st, w, apt);
+    if (!quoted.ok || !quoted.body.bookable) {
+      const alternatives = await nextSlots(ctx, w, st, apt, 3);
+      const detail = !quoted.ok
+        ? 'no technician or bay has a free gap for this work in the planning horizon'
+        : quoted.body.effectOnExistingPromises.belowTarget.length
+          ? `booking this arrival would push ${quoted.body.effectOnExistingPromises.belowTarget.length} existing promise(s) below the ${w.policy.targetOnTime} target`
+          : (quoted.body.reason ?? 'the promise cannot be kept at the target');
+      throw new DomainError('capacity_exhausted', detail, { alternatives, ...(quoted.ok ? { quote: quoted.body } : {}) });
+    }
+    const promisedAt = quoted.body.promisedReadyBy;
+    const stored: Appointment = { ...apt, promisedAt: toZoned(promisedAt, w.timeZone) };
+    ctx.store.transaction(() => {
+      ctx.store.appointments.insert(stored);
+      ctx.store.workshops.bumpRevision(w.id);
+      remember(ctx.store, scope, opts.idempotencyKey, hash, 201, { ...stored, quote: quoted.body }, nowIso);
+    });
+    // the insertion becomes the current plan of the new revision: the next booking sees it at once
+    const ins = quoted.q.insertion;
+    const { refs } = newJobSpec(st.plan, stored);
+    installPlan(ctx, st.plan, {
+      model: ins.model,
+      plan: ins.plan,
+      appointment: stored,
+      opRefs: refs,
+      revision: ctx.store.workshops.revision(w.id),
+    });
+    return { status: 201, body: { ...stored, quote: quoted.body } };
+  });
+}
+
+async function nextSlots(ctx: AppContext, w: Workshop, st: PromiseState, apt: Appointment, n: number) {
+  const fromMs = Date.parse(apt.plannedArrival);
+  const res = computeAvailability(ctx, w, st, {
+    fromMs,
+    toMs: DateTime.fromMillis(fromMs, { zone: w.timeZone }).plus({ days: 7 }).toMillis(),
+    opCodes: apt.operations.map((o) => o.opCode),
+    waiter: apt.transport === 'waiter',
+  });
+  return res.slots.slice(0, n);
+}
+
+// --- live ETA and at-risk ------------------------------------------------------------------------
+export async function eta(ctx: AppContext, appointmentId: string, asOfMs?: number) {
+  const a = getAppointment(ctx, appointmentId);
+  const w = getWorkshop(ctx, a.workshopId);
+  if (['ready', 'delivered'].includes(a.status))
+    return { appointmentId: a.id, status: a.status, readyAt: a.readyAt ?? null, promisedAt: a.promisedAt, onTime: a.promisedAt && a.readyAt ? Date.parse(a.readyAt) <= Date.parse(a.promisedAt) : null };
+  if (['cancelled', 'no_show'].includes(a.status)) return { appointmentId: a.id, status: a.status, promisedAt: a.promisedAt };
+  const st = await promiseState(ctx, a.workshopId, asOfMs);
+  const job = st.plan.compiled.jobRefs.indexOf(a.id);
+  if (job < 0) return { appointmentId: a.id, status: a.status, promisedAt: a.promisedAt, forecast: null, reason: 'not on the current plan (outside the horizon or nothing left to plan)' };
+  const [f] = st.promise.forecast([job], w.policy.handoverBufferMinutes);
+  if (!f) return { appointmentId: a.id, status: a.status, promisedAt: a.promisedAt, forecast: null, reason: 'some operations could not be planned' };
+  const origin = st.plan.compiled.originMs;
+  const at = (min: number) => msToZoned(origin + Math.ceil(min) * 60_000, w.timeZone);
+  const fq = f.quantiles();
+  const promiseMin = a.promisedAt ? Math.round((Date.parse(a.promisedAt) - origin) / 60_000) : null;
+  return {
+    appointmentId: a.id,
+    status: a.status,
+    promisedAt: a.promisedAt,
+    asOf: msToZoned(st.plan.data.asOfMs, w.timeZone),
+    forecast: { p50: at(fq.p50), p80: at(fq.p80), p90: at(fq.p90), p95: at(fq.p95) },
+    probabilityOnTime: promiseMin === null ? null : Math.round(f.probReadyBy(promiseMin) * 1000) / 1000,
+    bottleneck: presentBottleneck(st.plan, f.bottleneck),
+    operations: a.operations.map((o, i) => {
+      const as = st.plan.data.assignments.find((x) => x.appointmentId === a.id && x.opIndex === i);
+      return { opIndex: i, opCode: o.opCode, status: o.status, technicianId: as?.technicianId ?? o.technicianId ?? null, plannedStart: as ? at(as.startMin) : null, plannedEnd: as ? at(as.endMin) : null };
+    }),
+  };
+}
+
+export async function atRisk(ctx: AppContext, workshopId: string, q: { threshold?: number; days?: number; asOfMs?: number }) {
+  const w = getWorkshop(ctx, workshopId);
+  const st = await promiseState(ctx, workshopId, q.asOfMs);
+  const threshold = q.threshold ?? w.policy.targetOnTime;
+  const origin = st.plan.compiled.originMs;
+  const limit = st.plan.compiled.asOfMin + (q.days ?? AT_RISK_DAYS) * 1440;
+  const jobs = st.plan.compiled.model.jobs.map((j, i) => ({ j, i })).filter(({ j }) => j.due !== null && j.due <= limit);
+  const forecasts = st.promise.forecast(jobs.map((x) => x.i), w.policy.handoverBufferMinutes);
+  const apts = new Map(st.plan.snapshot.appointments.map((a) => [a.id, a]));
+  const at = (min: number) => msToZoned(origin + Math.ceil(min) * 60_000, w.timeZone);
+  const items = jobs
+    .map(({ j }, k) => {
+      const f = forecasts[k];
+      const a = apts.get(j.key);
+      if (!f || !a || !a.promisedAt) return null;
+      const promiseMin = Math.round((Date.parse(a.promisedAt) - origin) / 60_000);
+      const p = f.probReadyBy(promiseMin);
+      return { a, f, p };
+    })
+    .filter((x): x is NonNullable<typeof x> => x !== null && x.p < threshold)
+    .sort((x, y) => x.p - y.p)
+    .map(({ a, f, p }) => ({
+      appointmentId: a.id,
+      customer: a.customer.name,
+      phone: a.customer.phone ?? null,
+      vehicle: a.vehicle.plate ?? null,
+      transport: a.transport,
+      status: a.status,
+      promisedAt: a.promisedAt,
+      probabilityOnTime: Math.round(p * 1000) / 1000,
+      forecastP90: at(f.quantile(0.9)),
+      cause: presentBottleneck(st.plan, f.bottleneck),
+    }));
+  return { workshopId, threshold, asOf: msToZoned(st.plan.data.asOfMs, w.timeZone), checked: jobs.length, items };
+}

@@ -1,0 +1,112 @@
+/** Routes of promises: quotes, availability, capacity-safe booking, live ETA and at-risk list. */
+import { z } from 'zod';
+import { DateTime } from 'luxon';
+import type { AppContext } from '../../app/context.js';
+import { getWorkshop } from '../../app/catalog.js';
+import { checkIdempotencyKey } from '../../app/idempotency.js';
+import { atRisk, availability, book, eta, quote } from '../../app/promises.js';
+import { DomainError } from '../../app/errors.js';
+import { AppointmentInput } from '../../model/workshop.js';
+import { OpCode } from '../../model/common.js';
+import { reply, type Api } from '../api.js';
+import { QDateOrInstant, QInstant, toMs, toMsEnd } from './query.js';
+
+const QuoteRequest = z.strictObject({
+  plannedArrival: AppointmentInput.shape.plannedArrival,
+  operations: AppointmentInput.shape.operations,
+  transport: AppointmentInput.shape.transport,
+  priority: AppointmentInput.shape.priority,
+  asOf: QInstant.optional(),
+});
+
+const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const OpCodes = z
+  .string()
+  .max(500)
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(OpCode).min(1).max(20));
+
+export function registerPromiseRoutes(api: Api, ctx: AppContext) {
+  api
+    .add({
+      method: 'post',
+      path: '/v1/workshops/:workshopId/quotes',
+      tag: 'promises',
+      summary: 'Quote a promised ready-by time for a job without storing anything',
+      description:
+        'Tentatively inserts the job into the current plan and returns the promise (the quantile at the workshop target plus handover buffer, rounded up to 5 minutes), the quantiles, the on-time probability, the bottleneck and which existing promises would fall below target.',
+      body: QuoteRequest,
+      errors: [404, 422],
+      handler: async ({ params, body }) => {
+        const { asOf, ...job } = body;
+        const r = await quote(ctx, params.workshopId, job, asOf ? Date.parse(asOf) : undefined);
+        if (!r.ok) throw new DomainError('capacity_exhausted', r.message, { reason: r.reason });
+        return r.body;
+      },
+    })
+    .add({
+      method: 'get',
+      path: '/v1/workshops/:workshopId/availability',
+      tag: 'promises',
+      summary: 'Drop-off slots whose promise meets the target without pushing any existing promise below it, and a per-day summary',
+      query: z.strictObject({
+        opCodes: OpCodes,
+        from: QDateOrInstant.optional(),
+        to: QDateOrInstant.optional(),
+        waiter: Bool.default(false),
+        asOf: QInstant.optional(),
+      }),
+      errors: [404, 422],
+      handler: async ({ params, query }) => {
+        const w = getWorkshop(ctx, params.workshopId);
+        const asOfMs = query.asOf ? Date.parse(query.asOf) : ctx.clock.now();
+        const today = DateTime.fromMillis(asOfMs, { zone: w.timeZone }).toISODate()!;
+        const fromMs = toMs(query.from ?? today, w.timeZone);
+        const toMsv = query.to ? toMsEnd(query.to, w.timeZone) : DateTime.fromMillis(fromMs, { zone: w.timeZone }).plus({ days: 14 }).toMillis();
+        if (toMsv <= fromMs) throw new DomainError('validation_failed', 'to must be after from', { errors: [{ path: 'query.to', message: 'must be after from', code: 'invalid_range' }] });
+        if (toMsv - fromMs > 15 * 86400_000)
+          throw new DomainError('validation_failed', 'the window is at most 15 days', { errors: [{ path: 'query.to', message: 'window longer than 15 days', code: 'too_big' }] });
+        return availability(ctx, w.id, { fromMs, toMs: toMsv, opCodes: query.opCodes, waiter: query.waiter, asOfMs: query.asOf ? asOfMs : undefined });
+      },
+    })
+    .add({
+      method: 'post',
+      path: '/v1/workshops/:workshopId/appointments',
+      tag: 'appointments',
+      summary: 'Book a repair order: the promise is computed and capacity re-checked in one critical section (409 with alternatives when it does not fit)',
+      description:
+        'Without promisedAt, Baywise quotes the requested arrival and books only if the promise meets the workshop target and no existing promise is pushed below it; the stored promise is returned with the quote. With promisedAt (a promise made elsewhere, e.g. an import) the appointment is recorded as given. Idempotency-Key makes retries safe.',
+      body: AppointmentInput,
+      headers: ['Idempotency-Key'],
+      status: 201,
+      errors: [404, 409, 422],
+      handler: async ({ params, body, req }) => {
+        const key = checkIdempotencyKey(req.header('idempotency-key'));
+        const r = await book(ctx, params.workshopId, body, { idempotencyKey: key });
+        const id = (r.body as { id: string }).id;
+        return reply(r.status, r.body, { location: `/v1/appointments/${id}`, ...(key ? { 'idempotency-key': key } : {}) });
+      },
+    })
+    .add({
+      method: 'get',
+      path: '/v1/appointments/:appointmentId/eta',
+      tag: 'promises',
+      summary: 'Live ETA: the ready-by forecast on the current plan (quantiles, probability of meeting the promise, bottleneck)',
+      query: z.strictObject({ asOf: QInstant.optional() }),
+      errors: [404],
+      handler: ({ params, query }) => eta(ctx, params.appointmentId, query.asOf ? Date.parse(query.asOf) : undefined),
+    })
+    .add({
+      method: 'get',
+      path: '/v1/workshops/:workshopId/at-risk',
+      tag: 'promises',
+      summary: 'Vehicles whose probability of meeting their promise fell below a threshold, worst first, with the cause',
+      query: z.strictObject({
+        threshold: z.coerce.number().gt(0).lt(1).optional(),
+        days: z.coerce.number().int().min(1).max(14).optional(),
+        asOf: QInstant.optional(),
+      }),
+      errors: [404],
+      handler: ({ params, query }) => atRisk(ctx, params.workshopId, { threshold: query.threshold, days: query.days, asOfMs: query.asOf ? Date.parse(query.asOf) : undefined }),
+    });
+}
