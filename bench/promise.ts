@@ -19,6 +19,9 @@
  *    every evening. Promises for targets 0.8 / 0.9 / 0.95 (one replay each) vs the fixed rule
  *    (arrival + 1.5 × standard hours + 60 min) evaluated on the same vehicles and executions.
  * Not modelled: walk-ins, no-shows, pauses for approval, replans during the day.
+ * Options: --prior-weight K (duration model shrinkage), --headroom H, --solve-ms, --samples, --screen.
+ * Diagnostics (environment): TRUTH_EXACT=1 (truth = the planner's prior model: isolates model error),
+ * NO_LS=1 (morning replans only repair the previous plan), DEBUG_MISSES=1, DEBUG_DAY=n.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +48,7 @@ const SEED = Number(opt('--seed') ?? 1);
 const SOLVE_MS = Number(opt('--solve-ms') ?? 150);
 const WARMUP = Number(opt('--warmup') ?? 4);
 const HEADROOM = Number(opt('--headroom') ?? 0.03);
+const PRIOR_K = Number(opt('--prior-weight') ?? 10);
 const DRAIN = 3;
 const COLD_SOLVE = args.includes('--cold-solve');
 
@@ -205,6 +209,7 @@ interface ReplayResult {
   turnedAway: number;
   requests: number;
   bookMs: number[];
+  learnt: string;
 }
 
 const techTruth = new Map<string, number>([['tech-11', 1.15], ['tech-7', 0.93]]); // Lena slower, Hugo faster than stated
@@ -224,7 +229,7 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
   const vehicles: Vehicle[] = [];
   const observations: JobClockObservation[] = [];
   let durations: DurationModel = fitDurationModel(priors, []);
-  let turnedAway = 0, requests = 0;
+  let turnedAway = 0, requests = 0, learnt = '';
   const bookMs: number[] = [];
   const days = openRanges(base);
   const truthRng = new Rng(SEED * 1000 + 17);
@@ -339,7 +344,20 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
       }
       console.log('unscheduled', plan.unscheduled.length, plan.unscheduled.slice(0, 3));
     }
-    if (process.env.DEBUG_MISSES) {
+    {
+    // how well the duration model learnt the hidden truth (mean factor and cv per op code, by observations)
+    let n = 0, errMean = 0, ratioSigma = 0;
+    for (const [code, st] of durations.opCodes) {
+      const b = process.env.TRUTH_EXACT ? 1 : bias.get(code)!;
+      const cvT = (process.env.TRUTH_EXACT ? 1 : 1.2) * catalogue.get(code)!.cv;
+      const sT = Math.sqrt(Math.log(1 + cvT * cvT));
+      errMean += st.n * Math.abs(Math.exp(st.mu + (st.sigma * st.sigma) / 2) / b - 1);
+      ratioSigma += (st.n * st.sigma) / sT;
+      n += st.n;
+    }
+    learnt = `learnt after ${observations.length} job clocks: mean-factor error ${fmt((100 * errMean) / Math.max(1, n))}% (obs-weighted), sigma learnt/true ${fmt(ratioSigma / Math.max(1, n), 2)}; technician shifts ${[...durations.techShift].map(([k, v]) => `${k} ${fmt(Math.exp(v.shift), 2)}`).join(', ')}`;
+  }
+  if (process.env.DEBUG_MISSES) {
       model.jobs.forEach((j, ji) => {
         const v = vehicles.find((x) => x.key === j.key);
         if (v) v.trace.push(`exec d${d}: ` + j.ops.map((o) => { const a = plan.assignments[o]; return `${opStates[o].status[0]}${a.tech}:${a.start}-${a.end}`; }).join(' '));
@@ -382,14 +400,27 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
       }
     }
     for (const v of vehicles) if (v.completion === null && v.ops.every((o) => o.status === 'done')) v.completion = Math.max(...v.ops.map((o) => o.end));
-    durations = fitDurationModel(priors, observations);
+    durations = fitDurationModel(priors, observations, { priorWeight: PRIOR_K });
+  }
+  {
+    // how well the duration model learnt the hidden truth (mean factor and cv per op code, by observations)
+    let n = 0, errMean = 0, ratioSigma = 0;
+    for (const [code, st] of durations.opCodes) {
+      const b = process.env.TRUTH_EXACT ? 1 : bias.get(code)!;
+      const cvT = (process.env.TRUTH_EXACT ? 1 : 1.2) * catalogue.get(code)!.cv;
+      const sT = Math.sqrt(Math.log(1 + cvT * cvT));
+      errMean += st.n * Math.abs(Math.exp(st.mu + (st.sigma * st.sigma) / 2) / b - 1);
+      ratioSigma += (st.n * st.sigma) / sT;
+      n += st.n;
+    }
+    learnt = `learnt after ${observations.length} job clocks: mean-factor error ${fmt((100 * errMean) / Math.max(1, n))}% (obs-weighted), sigma learnt/true ${fmt(ratioSigma / Math.max(1, n), 2)}; technician shifts ${[...durations.techShift].map(([k, v]) => `${k} ${fmt(Math.exp(v.shift), 2)}`).join(', ')}`;
   }
   if (process.env.DEBUG_MISSES) {
     for (const v of vehicles.filter((x) => x.completion !== null && x.completion + BUFFER > x.promise).slice(0, 12)) {
       console.log(`${v.key} ${v.waiter ? 'W' : 'D'} req ${v.requested} slot ${v.slot} planFin ${v.plannedFinish} P50 ${quantileOf(v.handover, 0.5).toFixed(0)} promise ${v.promise} actual ${v.completion!.toFixed(0)} ops ${v.ops.map((o) => `${o.opCode}@${o.tech}:${o.start.toFixed(0)}-${o.end.toFixed(0)}`).join(' ')}\n   ${v.trace.join('\n   ')}`);
     }
   }
-  return { target, vehicles, turnedAway, requests, bookMs };
+  return { target, vehicles, turnedAway, requests, bookMs, learnt };
 }
 
 // ------------------------------------------------------------------ statistics
@@ -422,7 +453,7 @@ function quantileOf(sorted: Float64Array, p: number): number {
 }
 
 function report(results: ReplayResult[]): void {
-  console.log(`\nReplay: ${DAYS} booking days from ${START} (+${DRAIN} drain days), fill ${FILL}, promise headroom ${HEADROOM}, ${SAMPLES} samples (screening ${SCREEN}), solve ${SOLVE_MS} ms/day, metrics on vehicles booked from day ${WARMUP} (first ${WARMUP} days warm up the duration model)`);
+  console.log(`\nReplay: ${DAYS} booking days from ${START} (+${DRAIN} drain days), fill ${FILL}, promise headroom ${HEADROOM}, duration prior weight ${PRIOR_K}, ${SAMPLES} samples (screening ${SCREEN}), solve ${SOLVE_MS} ms/day, metrics on vehicles booked from day ${WARMUP} (first ${WARMUP} days warm up the duration model)`);
   console.log('On-time = ready (last op + handover buffer) by the promise. CI: day-block bootstrap 95%. Lead = promise − drop-off (min). Fixed rule = drop-off + 1.5 × std h + 60 min on the same vehicles and executions.');
   console.log(['policy', 'requests', 'turned away', 'evaluated', 'on-time', '95% CI (days)', 'mean lead', 'median lead', 'slot delay'].map((h, i) => (i === 0 ? h.padEnd(16) : pad(h, 13))).join(''));
   for (const r of results) {
@@ -442,6 +473,7 @@ function report(results: ReplayResult[]): void {
     line(`target ${r.target}`, (v) => v.promise);
     line(`  fixed rule`, (v) => v.fixedPromise);
     const ms = [...r.bookMs].sort((a, b) => a - b);
+    console.log(`${''.padEnd(16)}${r.learnt}`);
     console.log(`${''.padEnd(16)}booking (availability stop-at-first + full quote, cold context): median ${fmt(median(ms), 0)} ms, p95 ${fmt(ms[Math.floor(0.95 * ms.length)] ?? NaN, 0)} ms`);
   }
   console.log('\nCalibration of the quoted distribution (handover time), all targets pooled by replay:');
