@@ -4,10 +4,10 @@
  * worker threads (single-thread fallback), compare variants (JSON patches) with common random
  * numbers, and background jobs for the HTTP API (progress, cancel, results stored).
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { Scenario } from '../model/scenario.js';
 import { WEEKDAYS } from '../model/common.js';
@@ -18,11 +18,11 @@ import { simulateReplication } from '../domain/simulation/engine.js';
 import { applyPatch, PatchError, type PatchOperation } from '../domain/simulation/patch.js';
 import { comparePaired, summarise, type ScenarioSummary, type VariantComparison } from '../domain/simulation/report.js';
 import type { ReplicationResult, SimWorld } from '../domain/simulation/types.js';
-import type { WorkerMessage, WorkerTask } from '../domain/simulation/worker.js';
 import { DomainError } from './errors.js';
 import { parseOrThrow } from './validate.js';
 import type { AppContext } from './context.js';
 import type { SimulationRecord } from '../store/port.js';
+import { readScenarioFile } from './demo.js';
 
 export const DEFAULT_START_DATE = '2027-03-01'; // a Monday; the run crosses the end of DST on 2027-03-28 in Europe
 
@@ -208,11 +208,50 @@ export function buildScenarios(req: Pick<RunRequest, 'base' | 'variants'>): { na
   return out;
 }
 
-function workerUrl(): URL {
-  const self = import.meta.url;
-  const ext = self.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`../domain/simulation/worker${ext}`, self);
+// ------------------------------------------------------------------------------------ worker threads
+
+interface WorkerTask {
+  task: number;
+  /** scenario index: the worker compiles each scenario once (compiling costs ~80 ms of luxon: off the main thread) */
+  worldId: number;
+  scenario?: Scenario;
+  compile: CompileOptions;
+  seed: number;
+  replication: number;
+  solverIterations?: number;
 }
+
+type WorkerMessage =
+  | { type: 'progress'; task: number; done: number; total: number }
+  | { type: 'result'; task: number; result: ReplicationResult }
+  | { type: 'error'; task: number; message: string };
+
+const WORKER_FLAG = 'baywiseSimulationWorker';
+
+/** This module is also the worker's entry: in a worker started by startRun it serves replications. */
+function serveReplications(): void {
+  const port = parentPort!;
+  const worlds = new Map<number, SimWorld>();
+  const scenarios = new Map<number, Scenario>();
+  port.on('message', async (m: WorkerTask) => {
+    try {
+      if (m.scenario) scenarios.set(m.worldId, m.scenario);
+      let world = worlds.get(m.worldId);
+      if (!world) {
+        world = compileScenario(scenarios.get(m.worldId)!, m.compile);
+        worlds.set(m.worldId, world);
+      }
+      const result = await simulateReplication(world, {
+        seed: m.seed, replication: m.replication, solverIterations: m.solverIterations,
+        onDay: (done, total) => port.postMessage({ type: 'progress', task: m.task, done, total } satisfies WorkerMessage),
+      });
+      port.postMessage({ type: 'result', task: m.task, result } satisfies WorkerMessage);
+    } catch (e) {
+      port.postMessage({ type: 'error', task: m.task, message: (e as Error).stack ?? String(e) } satisfies WorkerMessage);
+    }
+  });
+}
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLAG]) serveReplications();
 
 /**
  * Starts a simulation worker. Compiled (.js) it is a plain module worker; from sources (.ts, under
@@ -220,8 +259,9 @@ function workerUrl(): URL {
  * entry on Node 20.20 ("Unknown file extension .ts"), so a tiny CommonJS bootstrap imports the
  * entry through tsx's API instead.
  */
-function spawnWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+function spawnWorker(): Worker {
+  const url = new URL(import.meta.url);
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: { [WORKER_FLAG]: true } });
   let api = 'tsx/esm/api';
   try {
     api = import.meta.resolve('tsx/esm/api');
@@ -232,7 +272,7 @@ function spawnWorker(url: URL): Worker {
     "const { workerData } = require('node:worker_threads');" +
     'import(workerData.api).then((m) => (m.tsImport ?? m.default.tsImport)(workerData.entry, workerData.entry))' +
     '.catch((e) => { console.error(e); process.exit(1); });';
-  return new Worker(code, { eval: true, workerData: { api, entry: url.href } });
+  return new Worker(code, { eval: true, workerData: { api, entry: url.href, [WORKER_FLAG]: true } });
 }
 
 export interface RunHandle { promise: Promise<RunResult>; cancel(): void }
@@ -243,10 +283,10 @@ export interface RunHandle { promise: Promise<RunResult>; cancel(): void }
  */
 export function startRun(req: RunRequest, onProgress?: (p: RunProgress) => void): RunHandle {
   const scenarios = buildScenarios(req);
-  const worlds = scenarios.map((s) => compileScenario(s.scenario, { days: req.days, startDate: req.startDate }));
+  const compile: CompileOptions = { days: req.days, startDate: req.startDate };
   const tasks: WorkerTask[] = [];
-  worlds.forEach((world, si) => {
-    for (let r = 0; r < req.replications; r++) tasks.push({ task: tasks.length, world, seed: req.seed, replication: r, solverIterations: req.solverIterations });
+  scenarios.forEach((_, si) => {
+    for (let r = 0; r < req.replications; r++) tasks.push({ task: tasks.length, worldId: si, compile, seed: req.seed, replication: r, solverIterations: req.solverIterations });
   });
   const scenarioOf = (task: number) => Math.floor(task / req.replications);
   const total = tasks.length * req.days;
@@ -257,8 +297,6 @@ export function startRun(req: RunRequest, onProgress?: (p: RunProgress) => void)
   let cancelled = false;
   const abort = new AbortController();
   let nWorkers = req.workers ?? Math.min(4, availableParallelism());
-  const url = workerUrl();
-  if (!existsSync(fileURLToPath(url))) nWorkers = 0;
   nWorkers = Math.min(nWorkers, tasks.length);
   const live: Worker[] = [];
 
@@ -277,9 +315,10 @@ export function startRun(req: RunRequest, onProgress?: (p: RunProgress) => void)
   const promise = new Promise<RunResult>((resolve, reject) => {
     if (nWorkers === 0) {
       (async () => {
+        const worlds = scenarios.map((s) => compileScenario(s.scenario, compile));
         for (const t of tasks) {
           if (cancelled) throw new Error('cancelled');
-          results[t.task] = await simulateReplication(t.world, {
+          results[t.task] = await simulateReplication(worlds[t.worldId], {
             seed: t.seed, replication: t.replication, solverIterations: t.solverIterations, signal: abort.signal,
             onDay: (d) => { dayDone[t.task] = d; report(); },
           });
@@ -295,14 +334,12 @@ export function startRun(req: RunRequest, onProgress?: (p: RunProgress) => void)
     const send = (w: Worker) => {
       if (next >= tasks.length) { void w.terminate(); return; }
       const t = tasks[next++];
-      const si = scenarioOf(t.task);
       const sent = sentWorld.get(w)!;
-      const msg = sent.has(si) ? { ...t, world: undefined, worldId: String(si) } : { ...t, worldId: String(si) };
-      sent.add(si);
-      w.postMessage(msg);
+      w.postMessage(sent.has(t.worldId) ? t : { ...t, scenario: scenarios[t.worldId].scenario });
+      sent.add(t.worldId);
     };
     for (let i = 0; i < nWorkers; i++) {
-      const w = spawnWorker(url);
+      const w = spawnWorker();
       live.push(w);
       sentWorld.set(w, new Set());
       w.on('message', (m: WorkerMessage) => {
@@ -334,6 +371,28 @@ export function runSimulation(req: RunRequest, onProgress?: (p: RunProgress) => 
 
 // ------------------------------------------------------------------------------------ HTTP jobs
 
+/** Directory of the named scenario files (`{"scenario": "<name>"}` in requests). */
+export const SCENARIO_DIR = resolve(process.env.BAYWISE_SCENARIO_DIR ?? 'scenarios');
+
+/** A scenario file of SCENARIO_DIR by name ("ev-specialist" or "ev-specialist.json"); no paths. */
+export function loadNamedScenario(name: string, field = 'scenario'): Scenario {
+  const fail = (code: 'not_found' | 'validation_failed', message: string) =>
+    new DomainError(code, message, { errors: [{ path: field, message, code: code === 'not_found' ? 'unknown_scenario' : 'invalid_scenario' }] });
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(name) || name.includes('..')) throw fail('validation_failed', 'a scenario name is a file name in scenarios/ (letters, digits, ".", "_", "-")');
+  const file = resolve(SCENARIO_DIR, name.endsWith('.json') ? name : `${name}.json`);
+  if (!existsSync(file)) throw fail('not_found', `no scenario file ${name} in scenarios/`);
+  try {
+    return readScenarioFile(file);
+  } catch (e) {
+    throw fail('validation_failed', (e as Error).message);
+  }
+}
+
+/** An inline scenario, validated; error paths are prefixed with `field`. */
+export function parseInlineScenario(value: unknown, field = 'scenario'): Scenario {
+  return parseOrThrow(Scenario, value, field);
+}
+
 export const LIMITS = { days: 60, replications: 100, dayReplications: 2000, variants: 5 };
 
 export interface SimulationJobRequest {
@@ -355,9 +414,6 @@ export function presentRun(r: RunResult) {
 }
 
 export function startSimulationJob(ctx: AppContext, req: SimulationJobRequest, opts: { workers?: number } = {}): SimulationRecord {
-  const scenarios = req.variants.length + 1;
-  if (req.days * req.replications * scenarios > LIMITS.dayReplications * (1 + LIMITS.variants))
-    throw new DomainError('validation_failed', 'the request is too large', { errors: [{ path: 'variants', message: 'too many variants for this size', code: 'too_large' }] });
   // validate variants before accepting the job
   buildScenarios({ base: req.scenario, variants: req.variants });
   const now = new Date(ctx.clock.now()).toISOString();

@@ -1,0 +1,106 @@
+/**
+ * What-if simulations as background jobs: POST starts one (202 + Location), GET polls status,
+ * progress (0–1) and, when done, the KPI tables with 95% confidence intervals and the paired
+ * comparison of each variant with the base; DELETE cancels (worker threads terminated). Jobs run on
+ * worker threads, so the HTTP server keeps answering while they run.
+ */
+import { z } from 'zod';
+import type { AppContext } from '../../app/context.js';
+import {
+  LIMITS, cancelSimulationJob, getSimulationJob, loadNamedScenario, parseInlineScenario, startSimulationJob,
+} from '../../app/simulations.js';
+import { Name } from '../../model/common.js';
+import { reply, type Api } from '../api.js';
+
+const PatchOp = z.strictObject({
+  op: z.enum(['add', 'replace', 'remove']),
+  path: z.string().max(500).meta({ description: 'JSON Pointer (RFC 6901) into the scenario, e.g. /demand/walkInsPerDay' }),
+  value: z.unknown().optional(),
+});
+
+const Variant = z.strictObject({
+  name: Name,
+  patch: z.array(PatchOp).min(1).max(100).meta({ description: 'JSON Patch (RFC 6902 subset: add, replace, remove) applied to the base scenario' }),
+});
+
+export const SimulationRequest = z
+  .strictObject({
+    scenario: z
+      .union([z.string().max(100), z.record(z.string(), z.unknown())])
+      .meta({ description: 'the name of a file in scenarios/ (e.g. "demo-dealership"), or a whole scenario object inline (the documented scenario schema)' }),
+    days: z.number().int().min(1).max(LIMITS.days).default(20).meta({ description: `open days to simulate (≤ ${LIMITS.days})` }),
+    replications: z.number().int().min(2).max(LIMITS.replications).default(30).meta({ description: `independent replications (≤ ${LIMITS.replications}); days × replications ≤ ${LIMITS.dayReplications}` }),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    variants: z.array(Variant).max(LIMITS.variants).default([]).meta({ description: 'scenarios compared with the base on the same random numbers' }),
+  })
+  .superRefine((b, ctx) => {
+    if (b.days * b.replications > LIMITS.dayReplications)
+      ctx.addIssue({ code: 'custom', path: ['replications'], message: `days × replications must be at most ${LIMITS.dayReplications} (asked ${b.days} × ${b.replications})` });
+  });
+
+const SimulationJob = z
+  .object({
+    id: z.string(),
+    status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+    progress: z.number().meta({ description: 'share of replication-days simulated (0–1)' }),
+    request: z.unknown(),
+    result: z
+      .object({ base: z.unknown(), variants: z.array(z.unknown()), stats: z.unknown() })
+      .nullable()
+      .meta({ description: 'per scenario: KPIs (mean, 95% CI half-width) and by hour of day; per variant: paired differences with 95% CIs and significance' }),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'SimulationJob' });
+
+const present = (r: ReturnType<typeof getSimulationJob>) => ({ ...r, links: { self: `/v1/scenarios/simulations/${r.id}` } });
+
+export function registerSimulationRoutes(api: Api, ctx: AppContext) {
+  api
+    .add({
+      method: 'post',
+      path: '/v1/scenarios/simulations',
+      tag: 'simulation',
+      summary: 'Start a what-if simulation of a scenario (and variants) in the background',
+      description:
+        'Discrete-event simulation of the workshop running the real booking (availability), scheduling and promise policies over `days` open days, `replications` times. ' +
+        'Variants are JSON patches of the base scenario and run on the same random numbers, so their differences come with sharp paired confidence intervals. ' +
+        `Bounded: days ≤ ${LIMITS.days}, replications ≤ ${LIMITS.replications}, days × replications ≤ ${LIMITS.dayReplications}, at most ${LIMITS.variants} variants. Poll the Location.`,
+      body: SimulationRequest,
+      status: 202,
+      response: SimulationJob,
+      errors: [404],
+      headers: ['Location'],
+      handler: ({ body }) => {
+        const scenario = typeof body.scenario === 'string' ? loadNamedScenario(body.scenario) : parseInlineScenario(body.scenario);
+        const rec = startSimulationJob(ctx, {
+          scenario,
+          scenarioName: typeof body.scenario === 'string' ? body.scenario : scenario.name,
+          days: body.days,
+          replications: body.replications,
+          seed: body.seed,
+          variants: body.variants.map((v) => ({ name: v.name, patch: v.patch as never })),
+        });
+        return reply(202, present(rec), { location: `/v1/scenarios/simulations/${rec.id}` });
+      },
+    })
+    .add({
+      method: 'get',
+      path: '/v1/scenarios/simulations/:id',
+      tag: 'simulation',
+      summary: 'Status, progress (0–1) and, when done, the results of a simulation',
+      response: SimulationJob,
+      errors: [404],
+      handler: ({ params }) => present(getSimulationJob(ctx, params.id)),
+    })
+    .add({
+      method: 'delete',
+      path: '/v1/scenarios/simulations/:id',
+      tag: 'simulation',
+      summary: 'Cancel a running simulation (its worker threads are terminated); finished ones are left as they are',
+      response: SimulationJob,
+      errors: [404],
+      handler: ({ params }) => present(cancelSimulationJob(ctx, params.id)),
+    });
+}
