@@ -100,7 +100,7 @@ async function main() {
           url: `${svc.url}/v1/workshops/${wid}/quotes`,
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ arrival: `${tomorrow}T09:00:00+01:00`, operations: [{ opCode: 'INSP-MINOR' }, { opCode: 'BRK-PADS-F' }], transport: 'drop_off' }),
+          body: JSON.stringify({ plannedArrival: `${tomorrow}T09:00:00+01:00`, operations: [{ opCode: 'INSP-MINOR' }, { opCode: 'BRK-PADS-F' }], transport: 'drop_off' }),
         },
       },
     ];
