@@ -5,7 +5,7 @@
  * numbers, and background jobs for the HTTP API (progress, cancel, results stored).
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DateTime } from 'luxon';
@@ -172,6 +172,8 @@ export interface RunRequest {
   solverIterations?: number;
   /** worker threads (default: available parallelism, at most 4; 0 = run on this thread) */
   workers?: number;
+  /** run the worker threads at the lowest CPU priority (background jobs next to a server) */
+  lowPriority?: boolean;
 }
 
 export interface RunProgress { done: number; total: number }
@@ -229,8 +231,11 @@ type WorkerMessage =
 const WORKER_FLAG = 'baywiseSimulationWorker';
 
 /** This module is also the worker's entry: in a worker started by startRun it serves replications. */
-function serveReplications(): void {
+function serveReplications(lowPriority: boolean): void {
   const port = parentPort!;
+  // on Linux the nice value is per thread: this lowers only this worker, so request handling on the
+  // main thread wins the CPU when both want it
+  if (lowPriority) try { setPriority(19); } catch { /* not permitted: run at normal priority */ }
   const worlds = new Map<number, SimWorld>();
   const scenarios = new Map<number, Scenario>();
   port.on('message', async (m: WorkerTask) => {
@@ -251,7 +256,7 @@ function serveReplications(): void {
     }
   });
 }
-if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLAG]) serveReplications();
+if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLAG]) serveReplications(!!(workerData as Record<string, unknown>).lowPriority);
 
 /**
  * Starts a simulation worker. Compiled (.js) it is a plain module worker; from sources (.ts, under
@@ -259,9 +264,9 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLA
  * entry on Node 20.20 ("Unknown file extension .ts"), so a tiny CommonJS bootstrap imports the
  * entry through tsx's API instead.
  */
-function spawnWorker(): Worker {
+function spawnWorker(lowPriority: boolean): Worker {
   const url = new URL(import.meta.url);
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: { [WORKER_FLAG]: true } });
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: { [WORKER_FLAG]: true, lowPriority } });
   let api = 'tsx/esm/api';
   try {
     api = import.meta.resolve('tsx/esm/api');
@@ -272,7 +277,7 @@ function spawnWorker(): Worker {
     "const { workerData } = require('node:worker_threads');" +
     'import(workerData.api).then((m) => (m.tsImport ?? m.default.tsImport)(workerData.entry, workerData.entry))' +
     '.catch((e) => { console.error(e); process.exit(1); });';
-  return new Worker(code, { eval: true, workerData: { api, entry: url.href, [WORKER_FLAG]: true } });
+  return new Worker(code, { eval: true, workerData: { api, entry: url.href, [WORKER_FLAG]: true, lowPriority } });
 }
 
 export interface RunHandle { promise: Promise<RunResult>; cancel(): void }
@@ -339,7 +344,7 @@ export function startRun(req: RunRequest, onProgress?: (p: RunProgress) => void)
       sent.add(t.worldId);
     };
     for (let i = 0; i < nWorkers; i++) {
-      const w = spawnWorker();
+      const w = spawnWorker(!!req.lowPriority);
       live.push(w);
       sentWorld.set(w, new Set());
       w.on('message', (m: WorkerMessage) => {
@@ -430,7 +435,12 @@ export function startSimulationJob(ctx: AppContext, req: SimulationJobRequest, o
   ctx.store.simulations.put(record);
   const jobs = jobsOf(ctx);
   const handle = startRun(
-    { base: req.scenario, variants: req.variants, days: req.days, replications: req.replications, seed: req.seed, workers: opts.workers },
+    {
+      base: req.scenario, variants: req.variants, days: req.days, replications: req.replications, seed: req.seed,
+      // leave a core to the server, and let it win the CPU
+      workers: opts.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
+      lowPriority: true,
+    },
     (p) => {
       const job = jobs.get(record.id);
       if (!job || job.record.status !== 'running') return;
