@@ -28,6 +28,7 @@
  */
 import { intersectIntervals, techAvailability, type Plan, type SchedulingModel } from '../scheduling/model.js';
 import TinyQueue from 'tinyqueue';
+import { firstEndAfter } from '../scheduling/timetable.js';
 import { Rng } from '../../lib/random.js';
 import type { DurationModel } from './durations.js';
 
@@ -42,16 +43,7 @@ export const DEFAULT_SCREEN_SAMPLES = 384;
 
 // ---------------------------------------------------------------- calendars
 
-/** index (even) of the first interval of `a` whose end is > t; a.length if none */
-export function firstEndAfter(a: readonly number[], t: number): number {
-  let lo = 0, hi = a.length >> 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[2 * mid + 1] > t) hi = mid;
-    else lo = mid + 1;
-  }
-  return 2 * lo;
-}
+export { firstEndAfter };
 
 /** First working minute at or after t (t itself beyond the calendar's end). */
 export function nextWorkingMinute(cal: readonly number[], t: number): number {

@@ -4,6 +4,7 @@
  * promises already given (common random numbers, so before/after differences are real).
  */
 import { intersectIntervals, techAvailability, type Assignment, type JobFact, type OpFact, type Plan, type SchedulingModel } from '../scheduling/model.js';
+import { advance, INF } from '../scheduling/timetable.js';
 import { firstEndAfter, fractionAtMost, InsertionSimulation, type Bottleneck, type JobForecast, type PromiseSimulation } from './forecast.js';
 
 export interface NewOpSpec {
@@ -85,15 +86,8 @@ function conflictEnd(busy: readonly number[], s: number, e: number): number {
 
 /** end of d minutes of work from s inside cal (s inside interval i); -1 if the calendar ends first */
 function advanceStrict(cal: readonly number[], i: number, s: number, d: number): number {
-  let rem = d, pos = s;
-  for (let k = i; k < cal.length; k += 2) {
-    const from = Math.max(pos, cal[k]);
-    const avail = cal[k + 1] - from;
-    if (avail >= rem) return from + rem;
-    if (avail > 0) rem -= avail;
-    pos = cal[k + 1];
-  }
-  return -1;
+  const e = advance(cal, i, s, d);
+  return e === INF ? -1 : e;
 }
 
 interface Placed { tech: number; bay: number; start: number; end: number; parallel: boolean }

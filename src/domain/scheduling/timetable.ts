@@ -47,8 +47,8 @@ function fitOne(cal: readonly number[] | null, busy: readonly number[], t: numbe
   }
 }
 
-/** end of processing d minutes from s inside calendar (starting search at interval index i) */
-function advance(cal: readonly number[], i: number, s: number, d: number): number {
+/** end of processing d minutes from s inside calendar (starting search at interval index i); INF if the calendar ends first */
+export function advance(cal: readonly number[], i: number, s: number, d: number): number {
   let rem = d;
   let pos = s;
   for (let k = i; k < cal.length; k += 2) {
