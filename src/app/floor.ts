@@ -21,6 +21,12 @@ const OP_EVENTS: Record<OpStatus, string[]> = {
   done: [],
 };
 
+/** Job-clock minutes of a running operation at atMs: before the last (re)start plus since then. */
+function clocked(o: AppointmentOperation, atMs: number): number {
+  const from = Date.parse(o.resumedAt ?? o.startedAt!);
+  return (o.workedMinutes ?? 0) + Math.max(0, (atMs - from) / 60_000);
+}
+
 function illegal(what: string, status: string, allowed: string[]): never {
   throw new DomainError('illegal_transition', `${what} is not possible while ${status}`, { from: status, allowed });
 }
@@ -71,11 +77,10 @@ export function recordEvent(ctx: AppContext, appointmentId: string, body: unknow
         const o = opAt(ev.opIndex);
         if (o.status !== 'in_progress') illegal(`pausing operation ${ev.opIndex}`, o.status, OP_EVENTS[o.status]);
         notBefore(o);
-        const from = Date.parse(o.resumedAt ?? o.startedAt!);
         Object.assign(o, {
           status: 'paused',
           pausedReason: ev.reason,
-          workedMinutes: (o.workedMinutes ?? 0) + Math.max(0, (atMs - from) / 60_000),
+          workedMinutes: clocked(o, atMs),
           ...(ev.partsEta ? { partsEta: toZoned(ev.partsEta, w.timeZone) } : {}),
         });
         if (ev.reason === 'waiting_parts' && !ev.partsEta) delete o.partsEta;
@@ -91,8 +96,7 @@ export function recordEvent(ctx: AppContext, appointmentId: string, body: unknow
         const o = opAt(ev.opIndex);
         if (o.status !== 'in_progress') illegal(`finishing operation ${ev.opIndex}`, o.status, OP_EVENTS[o.status]);
         notBefore(o);
-        const from = Date.parse(o.resumedAt ?? o.startedAt!);
-        const worked = (o.workedMinutes ?? 0) + Math.max(0, (atMs - from) / 60_000);
+        const worked = clocked(o, atMs);
         Object.assign(o, { status: 'done', finishedAt: at, workedMinutes: Math.round(worked * 10) / 10 });
         const cat = ctx.store.operations.byCode(w.id, o.opCode);
         const tech = o.technicianId ? ctx.store.technicians.get(w.id, o.technicianId) : undefined;
