@@ -157,6 +157,7 @@ export function compileScenario(s: Scenario, opts: CompileOptions): SimWorld {
     },
     replanEveryMinutes: s.simulation?.replanEveryMinutes ?? 60,
     promiseSamples: s.simulation?.promiseSamples ?? 64,
+    booking: s.simulation?.booking ?? 'insertion',
   };
 }
 

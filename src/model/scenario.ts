@@ -87,6 +87,13 @@ export const Scenario = z
         startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').optional(),
         replanEveryMinutes: z.number().int().min(5).max(1440).default(60),
         promiseSamples: z.number().int().min(16).max(2000).default(64),
+        booking: z
+          .enum(['availability', 'insertion'])
+          .default('insertion')
+          .meta({
+            description:
+              "appointment booking: 'insertion' = the promise engine's gap insertion (nothing moves) with a same-day rule for drop-offs and std + 60 min for waiters; 'availability' = the promise engine's full availability (promise rules, no existing promise hurt; ~1.7× slower, and much stricter)",
+          }),
       })
       .optional()
       .meta({ description: 'simulation settings: first simulated day, scheduler replan cadence, Monte Carlo samples per promise' }),

@@ -2,10 +2,17 @@
  * Discrete-event simulation of a workshop running the real Baywise policies, one replication.
  *
  * Flow of a repair order (RO):
- *   appointment request ─► availability: insert into the current plan without moving anything
- *     (promise engine `insertJob`), accept when the planned finish meets the service rule on the
- *     wanted day or one of the next `maxDelayDays` open days, else turned away; the promise is the
- *     promise engine's quote (`quoteOn`: Monte Carlo over the plan at the workshop's target)
+ *   appointment request (made 0..bookingLeadDays ahead) ─► booking, on the wanted slot or the same
+ *     time on one of the next `maxDelayDays` open days, else turned away:
+ *       'insertion' (default): the promise engine's gap insertion (`insertJob`, nothing moves),
+ *         accepted when the planned finish meets the service rule (drop-offs ready by the close of
+ *         their day, waiters within standard time + 60 min);
+ *       'availability': the promise engine's `availability` (forecast promise rules and no existing
+ *         promise hurt), the first offered slot is booked
+ *   ─► the promise is made at check-in: the promise engine's Monte Carlo forecast of the vehicle on
+ *     the current plan (target quantile + handover buffer); walk-ins are inserted and forecast at
+ *     check-in (`InsertionSimulation`); the forecast lets a technician finish in up to 90 min of
+ *     overtime, as the floor does
  *   ─► arrival (or no-show) ─► reception queue (advisors, lognormal check-in) ─► checked in
  *   ─► technicians execute the plan's sequences: an idle technician on shift takes the first op of
  *     its sequence whose vehicle is checked in, whose previous op is done, whose parts are there,
@@ -29,6 +36,8 @@ import type { JobFact, OpFact, Plan, SchedulingModel } from '../scheduling/model
 import { fitDurationModel, type DurationModel, type JobClockObservation } from '../promise/durations.js';
 import { PromiseSimulation, InsertionSimulation } from '../promise/forecast.js';
 import { insertJob, roundUp, type NewJobSpec } from '../promise/insert.js';
+import { createPromiseContext, type PromiseContext } from '../promise/context.js';
+import { availability, type DayRange } from '../promise/availability.js';
 import { mmcCore, mmcWaitQuantile } from '../queueing/mmc.js';
 import { Rng } from '../../lib/random.js';
 import { STREAM, mix, normInv, pickWeighted, poissonInv, streamRng } from './streams.js';
@@ -174,7 +183,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
   let stdDone = 0, clockedDone = 0;
   let bayBusy = 0, bayOpen = 0;
   let laneBusy = 0, laneOpen = 0, laneWaitSum = 0, laneWaitN = 0, laneServed = 0;
-  let requests = 0, booked = 0, turnedAway = 0, walkIns = 0, noShows = 0, comebacks = 0, arrived = 0, delivered = 0;
+  let requests = 0, bookedN = 0, turnedAway = 0, walkIns = 0, noShows = 0, comebacks = 0, arrived = 0, delivered = 0;
   let checkInWaitSum = 0, checkInN = 0;
   let carrySum = 0, closes = 0;
   let onTime = 0, promisedN = 0, waiterWaitSum = 0, waiterN = 0;
@@ -474,6 +483,35 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
     return roundUp(at + laneWaitQ[ro.lane] + serviceQ + buffer, 5);
   };
 
+  let promiseCtx: PromiseContext | null = null;
+  let promiseCtxPlan: Plan | null = null;
+  const dayRanges: DayRange[] = W.openByDay.filter((o) => o.length).map((o) => ({ start: o[0], end: o[o.length - 1] }));
+  /**
+   * Booking through the promise engine's availability: the wanted slot, then the same time on the
+   * next open days; a slot is offered when its promise meets the rules (waiters same day and within
+   * std + 60 min) and no existing promise is hurt. The first offered slot is booked.
+   */
+  const bookViaAvailability = (ro: Ro, slots: number[], now: number): number => {
+    if (!promiseCtx || promiseCtxPlan !== plan) {
+      promiseCtx = createPromiseContext({ model, plan, opCodes: planOpCodes, durations }, { asOf: now, seed: mix(base, 78), samples: W.promiseSamples, screenSamples: W.promiseSamples });
+      promiseCtxPlan = plan;
+    }
+    const { release: _r, ...job } = specOf(ro, 0);
+    void _r;
+    const res = availability(promiseCtx, {
+      slots, job, waiter: ro.waiter, target, bufferMinutes: buffer, days: dayRanges,
+      maxWaitMinutes: ro.waiter ? ro.std + 60 : undefined, stopAtFirst: true,
+    });
+    quotes += res.simulated;
+    const offered = res.slots.find((x) => x.offered);
+    if (!offered) return -1;
+    const ins = insertJob(model, plan, specOf(ro, offered.start));
+    if (!ins.ok) return -1;
+    ro.due = offered.promise ?? acceptBy(ro, offered.start, false);
+    adopt(ro, ins);
+    return offered.start;
+  };
+
   const getSim = (now: number) => {
     if (!promiseSim) promiseSim = new PromiseSimulation({ model: { ...model, techs: forecastTechs }, plan, opCodes: planOpCodes, durations }, { samples: W.promiseSamples, seed: mix(base, 77), asOf: now });
     return promiseSim;
@@ -494,21 +532,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
     return p;
   };
 
-  /** tries to place the RO arriving at `arrival`; on success adopts the insertion and sets the promise */
-  const place = (ro: Ro, arrival: number, now: number, lenient: boolean, withPromise: boolean): boolean => {
-    const spec = specOf(ro, arrival);
-    const ins = insertJob(model, plan, spec);
-    if (!ins.ok || ins.plannedFinish + buffer > acceptBy(ro, arrival, lenient)) return false;
-    const chosen = ins;
-    ro.due = acceptBy(ro, arrival, lenient);
-    if (withPromise) {
-      // the promise: Monte Carlo forecast of the vehicle on the plan with it inserted (promise engine),
-      // target quantile + handover buffer, rounded up to 5 minutes
-      quotes++;
-      const isim = new InsertionSimulation(getSim(now), { model: { ...ins.model, techs: forecastTechs }, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
-      const fc = isim.forecastJob(ins.job, buffer);
-      ro.promise = fc ? roundUp(fc.quantile(target), 5) : ruleOfThumb(ro, arrival);
-    }
+  const adopt = (ro: Ro, chosen: Extract<ReturnType<typeof insertJob>, { ok: true }>) => {
     chosen.model.jobs[chosen.job].due = (Number.isNaN(ro.promise) ? ro.due : ro.promise) - buffer;
     model = chosen.model; plan = chosen.plan;
     chosen.ops.forEach((o, j) => {
@@ -524,6 +548,24 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
     });
     promiseSim = null;
     openRos.add(ro);
+  };
+
+  /** tries to place the RO arriving at `arrival`; on success adopts the insertion and sets the promise */
+  const place = (ro: Ro, arrival: number, now: number, lenient: boolean, withPromise: boolean): boolean => {
+    const spec = specOf(ro, arrival);
+    const ins = insertJob(model, plan, spec);
+    if (!ins.ok || ins.plannedFinish + buffer > acceptBy(ro, arrival, lenient)) return false;
+    const chosen = ins;
+    ro.due = acceptBy(ro, arrival, lenient);
+    if (withPromise) {
+      // the promise: Monte Carlo forecast of the vehicle on the plan with it inserted (promise engine),
+      // target quantile + handover buffer, rounded up to 5 minutes
+      quotes++;
+      const isim = new InsertionSimulation(getSim(now), { model: { ...ins.model, techs: forecastTechs }, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
+      const fc = isim.forecastJob(ins.job, buffer);
+      ro.promise = fc ? roundUp(fc.quantile(target), 5) : ruleOfThumb(ro, arrival);
+    }
+    adopt(ro, chosen);
     return true;
   };
 
@@ -772,20 +814,28 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
         requests++;
         const d = dayOf(ro.plannedArrival);
         const tod = ro.plannedArrival - W.dayStart[d];
-        let ok = false;
-        for (let off = 0; off <= D.maxDelayDays && !ok; off++) {
+        // candidate arrivals: the wanted time, then the same time on the next open days
+        const slots: number[] = [];
+        for (let off = 0; off <= D.maxDelayDays; off++) {
           const dd = nextOpenDay(d, off);
           if (dd < 0 || dd > lastDay) break;
           let arr = W.dayStart[dd] + tod;
           const o = W.openByDay[dd];
           if (arr < o[0] || arr > closeOf(dd) - 60) arr = o[0];
-          if (arr < t) continue;
-          if (ro.lane >= 0) ok = true;
-          else ok = place(ro, arr, t, false, false);
-          if (ok && arr !== ro.plannedArrival) { ro.arrival += arr - ro.plannedArrival; ro.plannedArrival = arr; if (!Number.isNaN(ro.partsDelay)) ro.partsEta = arr + ro.partsDelay; }
+          if (arr >= t) slots.push(arr);
+        }
+        let booked = -1;
+        if (ro.lane >= 0) booked = slots.length ? slots[0] : -1;
+        else if (W.booking === 'availability') booked = bookViaAvailability(ro, slots, t);
+        else for (const arr of slots) if (place(ro, arr, t, false, false)) { booked = arr; break; }
+        const ok = booked >= 0;
+        if (ok && booked !== ro.plannedArrival) {
+          ro.arrival += booked - ro.plannedArrival;
+          ro.plannedArrival = booked;
+          if (!Number.isNaN(ro.partsDelay)) ro.partsEta = booked + ro.partsDelay;
         }
         if (!ok) { turnedAway++; ro.status = ST_GONE; break; }
-        booked++;
+        bookedN++;
         const dOpen = W.openByDay[dayOf(ro.plannedArrival)][0];
         push(Math.max(t, ro.noShow ? ro.plannedArrival + 30 : Math.max(dOpen, ro.arrival)), E_ARRIVAL, ro);
         break;
@@ -908,7 +958,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
       checkInWaitMinutes: byHourCheckInWait.map((x, h) => (byHourArrivals[h] ? x / byHourArrivals[h] : 0)),
       technicianUtilisation: byHourBusy.map((x, h) => (byHourAttended[h] ? x / byHourAttended[h] : 0)),
     },
-    counts: { requests, booked, turnedAway, walkIns, noShows, comebacks, arrived, delivered, openAtEnd, laneServed },
+    counts: { requests, booked: bookedN, turnedAway, walkIns, noShows, comebacks, arrived, delivered, openAtEnd, laneServed },
     events, replans, quotes, simulatedDays: daysDone,
   };
 }

@@ -84,6 +84,8 @@ export interface SimWorld {
   };
   replanEveryMinutes: number;
   promiseSamples: number;
+  /** how appointment requests are booked: the promise engine's availability (promise rules, no hurt promises) or plain gap insertion with a same-day service rule */
+  booking: 'availability' | 'insertion';
 }
 
 export interface ReplicationOptions {

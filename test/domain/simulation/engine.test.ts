@@ -88,6 +88,17 @@ describe('simulation engine', () => {
     expect(r.variants[0].differences.efficiency.significant).toBe(true);
   });
 
+  it("booking through the promise engine's availability works end to end and conserves ROs", async () => {
+    const w = compileScenario(tinyScenario({ simulation: { booking: 'availability' } }), { days: 6 });
+    expect(w.booking).toBe('availability');
+    const x = await simulateReplication(w, { seed: 3, replication: 0, solverIterations: 5 });
+    expect(x.counts.booked).toBeGreaterThan(0);
+    expect(x.counts.arrived).toBe(x.counts.delivered + x.counts.openAtEnd);
+    expect(x.counts.booked + x.counts.turnedAway).toBeGreaterThanOrEqual(x.counts.requests);
+    expect(x.quotes).toBeGreaterThan(x.counts.booked); // every booking was screened by a forecast
+    expect(await simulateReplication(w, { seed: 3, replication: 0, solverIterations: 5 })).toEqual(x);
+  });
+
   it('the direct comparison helper pairs by replication', () => {
     const mk = (rep: number, v: number) => ({ replication: rep, kpis: Object.fromEntries(KPIS.map((k) => [k.key, v])) }) as never;
     const d = comparePaired([mk(0, 1), mk(1, 2), mk(2, 3)], [mk(2, 4), mk(0, 2), mk(1, 3)]);
