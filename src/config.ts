@@ -12,6 +12,7 @@ export const ConfigSchema = z.object({
   DEMO: Bool.default(true),
   DEMO_SCENARIO: z.string().default('scenarios/demo-dealership.json'),
   SOLVER_TIME_LIMIT_MS: z.coerce.number().int().min(10).max(60_000).default(300),
+  SOLVER_MAX_ITERATIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;

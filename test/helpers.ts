@@ -19,7 +19,8 @@ export async function startTestServer(
   env: Record<string, string> = {},
   opts: { clock?: Clock } = {},
 ): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', DATA_PATH: ':memory:', DEMO: 'false', LOG_LEVEL: 'silent', ...env });
+  // replans capped by iterations, not time: the same plan on a busy CI machine as on a quiet one
+  const config = loadConfig({ PORT: '0', DATA_PATH: ':memory:', DEMO: 'false', LOG_LEVEL: 'silent', SOLVER_MAX_ITERATIONS: '300', ...env });
   const running = await startServer(config, { clock: opts.clock ?? fixedClock(), logger: pino({ level: 'silent' }) });
   const req: TestServer['req'] = async (method, path, body, headers = {}) => {
     const init: RequestInit = { method, headers: { ...headers } };

@@ -14,6 +14,8 @@ export interface AppContext {
   newId(prefix: string): string;
   /** solver budget for replans triggered by requests */
   solverTimeLimitMs: number;
+  /** optional iteration cap: with it, a replan is reproducible whatever the machine's speed */
+  solverMaxIterations?: number;
 }
 
 export function newId(prefix: string): string {

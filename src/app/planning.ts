@@ -95,7 +95,8 @@ export async function replan(
   const seed = opts.seed ?? 1;
   const result = await solve(compiled.model, {
     objective: 'workshop',
-    timeLimitMs: opts.timeLimitMs ?? ctx.solverTimeLimitMs,
+    timeLimitMs: opts.timeLimitMs ?? (ctx.solverMaxIterations ? 60_000 : ctx.solverTimeLimitMs),
+    maxIterations: ctx.solverMaxIterations,
     seed,
     previous: previousFor(compiled, stored),
   });

@@ -71,7 +71,7 @@ export class Api {
               throw new DomainError('validation_failed', 'The request is not valid', {
                 errors: [{ path: reserved, message: 'reserved key', code: 'reserved_key' }],
               });
-            body = parseOrThrow(e.body, req.body ?? null);
+            body = parseOrThrow(e.body, req.body); // undefined when no body was sent
           }
           const out = await e.handler({ params: req.params as Record<string, string>, query, body, req, res });
           if (res.headersSent) return;

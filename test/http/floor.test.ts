@@ -15,7 +15,7 @@ const ev = (id: string, body: unknown) => s.req('POST', `/v1/appointments/${id}/
 
 describe('floor events and the job clock', () => {
   it('runs a repair order through check-in, start, pause for parts, resume and finish', async () => {
-    const a = (await s.req('POST', `/v1/workshops/${w.id}/appointments`, { ...APPOINTMENT, operations: [{ opCode: 'OIL-SVC' }, { opCode: 'BRAKES' }] })).body;
+    const a = (await s.req('POST', `/v1/workshops/${w.id}/appointments`, { ...APPOINTMENT, operations: [{ opCode: 'OIL-SVC' }, { opCode: 'BRAKES' }], promisedAt: '2026-11-24T12:00:00+01:00' })).body;
     const early = await ev(a.id, { type: 'op_started', opIndex: 0, technicianId: w.techId });
     expect(early.status).toBe(409);
     expect(early.body.allowed).toEqual(['checked_in']);

@@ -146,9 +146,68 @@ const ENDPOINTS: { method: string; path: () => string; valid: Record<string, unk
     create: false,
     extra: [
       { name: 'illegal transition', body: { status: 'delivered' } },
+      { name: 'in progress before check-in', body: { status: 'in_progress' } },
       { name: 'unknown status', body: { status: 'teleported' } },
       { name: 'unknown op code', body: { operations: [{ opCode: 'NOPE' }] } },
       { name: 'workshop move', body: { workshopId: 'other' } },
+    ],
+  },
+  {
+    method: 'POST',
+    path: () => `/v1/workshops/${w.id}/plan`,
+    valid: { timeLimitMs: 50, seed: 1 },
+    create: false,
+    extra: [
+      { name: 'negative budget', body: { timeLimitMs: -1 } },
+      { name: 'budget too large', body: { timeLimitMs: 10_000_000 } },
+      { name: 'as-of without offset', body: { asOf: '2026-11-24T08:00:00' } },
+    ],
+  },
+  {
+    method: 'POST',
+    path: () => `/v1/workshops/${w.id}/quotes`,
+    valid: { plannedArrival: '2026-11-24T08:00:00+01:00', operations: [{ opCode: 'OIL-SVC' }], transport: 'waiter' },
+    create: false,
+    extra: [
+      { name: 'unknown op code', body: { plannedArrival: '2026-11-24T08:00:00+01:00', operations: [{ opCode: 'NOPE' }] } },
+      { name: 'no operations', body: { plannedArrival: '2026-11-24T08:00:00+01:00', operations: [] } },
+      { name: 'negative hours', body: { plannedArrival: '2026-11-24T08:00:00+01:00', operations: [{ opCode: 'OIL-SVC', hours: -1 }] } },
+    ],
+  },
+  {
+    method: 'POST',
+    path: () => `/v1/appointments/${w.aptId}/events`,
+    valid: { type: 'op_resumed', opIndex: 0 },
+    create: false,
+    extra: [
+      { name: 'unknown event', body: { type: 'exploded' } },
+      { name: 'start without technician', body: { type: 'op_started', opIndex: 0 } },
+      { name: 'op index out of range', body: { type: 'op_finished', opIndex: 99 } },
+      { name: 'finish before start', body: { type: 'op_finished', opIndex: 0 } },
+      { name: 'event in the future', body: { type: 'checked_in', at: '2031-01-01T00:00:00Z' } },
+    ],
+  },
+  {
+    method: 'POST',
+    path: () => `/v1/workshops/${w.id}/technicians/${w.techId}/absence`,
+    valid: { from: '2026-11-30T08:00:00+01:00', to: '2026-11-30T12:00:00+01:00' },
+    create: false,
+    extra: [
+      { name: 'to before from', body: { from: '2026-11-30T12:00:00+01:00', to: '2026-11-30T08:00:00+01:00' } },
+      { name: 'unknown reason', body: { from: '2026-11-30T08:00:00+01:00', to: '2026-11-30T12:00:00+01:00', reason: 'fishing' } },
+    ],
+  },
+  {
+    method: 'POST',
+    path: () => '/v1/queueing/estimate',
+    valid: { model: 'mmc', arrivalRate: 0.2, serviceRate: 0.05, servers: 5 },
+    create: false,
+    extra: [
+      { name: 'zero servers', body: { model: 'mmc', arrivalRate: 0.2, serviceRate: 0.05, servers: 0 } },
+      { name: 'negative rate', body: { model: 'mmc', arrivalRate: -0.2, serviceRate: 0.05, servers: 5 } },
+      { name: 'capacity below servers', body: { model: 'mmck', arrivalRate: 0.2, serviceRate: 0.05, servers: 5, capacity: 3 } },
+      { name: 'huge profile', body: { model: 'time_varying', arrivalRates: Array.from({ length: 5000 }, () => 0.1), servers: 2, serviceRate: 0.1 } },
+      { name: 'unknown model', body: { model: 'm/m/inf' } },
     ],
   },
 ];

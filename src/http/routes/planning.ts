@@ -14,8 +14,8 @@ const ReplanBody = z
     timeLimitMs: z.number().int().min(10).max(30_000).optional().meta({ description: 'solver budget' }),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   })
-  .nullable()
-  .default(null);
+  .optional()
+  .meta({ description: 'optional: POST with no body replans now with the default budget' });
 
 export function registerPlanningRoutes(api: Api, ctx: AppContext) {
   api
