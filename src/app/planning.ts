@@ -171,7 +171,7 @@ export function presentPlan(state: PlanState) {
   };
 }
 
-export type Risk = 'ok' | 'tight' | 'late' | 'no_promise';
+export type Risk = 'ok' | 'tight' | 'at_risk' | 'late' | 'no_promise';
 export const TIGHT_SLACK_MIN = 30;
 
 /** Planned completion (last operation end + handover buffer) vs the promise, per appointment. */
@@ -195,7 +195,12 @@ export function jobRisk(state: PlanState): Map<string, { readyMin: number; risk:
   return out;
 }
 
-export function buildBoard(state: PlanState, date: string) {
+/**
+ * The dispatch board of a day. `onTime` (appointment id → probability of meeting the promise, from
+ * the promise engine) refines the deterministic flag: late = the plan itself misses the promise;
+ * at_risk = the probability is below the workshop target; tight = less than 30 minutes of slack.
+ */
+export function buildBoard(state: PlanState, date: string, onTime?: Map<string, number>) {
   const { snapshot, data } = state;
   const zone = snapshot.workshop.timeZone;
   const day = DateTime.fromISO(date, { zone }).startOf('day');
@@ -228,7 +233,8 @@ export function buildBoard(state: PlanState, date: string) {
           appointmentStatus: apt.status,
           promisedAt: apt.promisedAt,
           plannedReady: r ? at(r.readyMin) : null,
-          lateRisk: r?.risk ?? 'no_promise',
+          lateRisk: riskOf(r?.risk ?? 'no_promise', onTime?.get(a.appointmentId), snapshot.workshop.policy.targetOnTime),
+          onTimeProbability: onTime?.get(a.appointmentId) ?? null,
           slackMinutes: r?.slackMin ?? null,
         },
       };
@@ -279,4 +285,9 @@ export function installPlan(
   cache.set(snapshot.workshop.id, state);
   ctx.store.plans.put({ workshopId: snapshot.workshop.id, revision: ext.revision, asOf: new Date(data.asOfMs).toISOString(), createdAt: new Date(ctx.clock.now()).toISOString(), data });
   return state;
+}
+
+function riskOf(planned: Risk, p: number | undefined, target: number): Risk {
+  if (planned === 'late' || planned === 'no_promise' || p === undefined) return planned;
+  return p < target ? 'at_risk' : planned;
 }

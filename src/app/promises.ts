@@ -442,3 +442,25 @@ export async function atRisk(ctx: AppContext, workshopId: string, q: { threshold
     }));
   return { workshopId, threshold, asOf: msToZoned(st.plan.data.asOfMs, w.timeZone), checked: jobs.length, items };
 }
+
+/** Probability of meeting the promise for every repair order with work on the given day. */
+export async function boardForecast(ctx: AppContext, workshopId: string, date: string, asOfMs?: number) {
+  const st = await promiseState(ctx, workshopId, asOfMs);
+  const w = st.plan.snapshot.workshop;
+  const origin = st.plan.compiled.originMs;
+  const day = DateTime.fromISO(date, { zone: w.timeZone }).startOf('day');
+  const lo = Math.round((day.toMillis() - origin) / 60_000);
+  const hi = Math.round((day.plus({ days: 1 }).toMillis() - origin) / 60_000);
+  const ids = new Set(st.plan.data.assignments.filter((a) => a.endMin > lo && a.startMin < hi).map((a) => a.appointmentId));
+  const apts = new Map(st.plan.snapshot.appointments.map((a) => [a.id, a]));
+  const jobs = st.plan.compiled.jobRefs.map((id, j) => ({ id, j })).filter(({ id }) => ids.has(id) && apts.get(id)?.promisedAt);
+  const forecasts = st.promise.forecast(jobs.map((x) => x.j), w.policy.handoverBufferMinutes);
+  const onTime = new Map<string, number>();
+  jobs.forEach(({ id }, k) => {
+    const f = forecasts[k];
+    if (!f) return;
+    const promiseMin = Math.round((Date.parse(apts.get(id)!.promisedAt!) - origin) / 60_000);
+    onTime.set(id, Math.round(f.probReadyBy(promiseMin) * 1000) / 1000);
+  });
+  return { plan: st.plan, onTime };
+}

@@ -77,7 +77,10 @@ describe('planning API', () => {
     }
     const op = techOps[0];
     expect(op).toMatchObject({ vehicle: { plate: 'B-XY 123' }, customer: 'Eva Schmidt', status: 'pending' });
-    expect(['ok', 'tight', 'late']).toContain(op.lateRisk);
+    expect(['ok', 'tight', 'at_risk', 'late']).toContain(op.lateRisk);
+    expect(op.onTimeProbability).toBeGreaterThanOrEqual(0);
+    expect(op.onTimeProbability).toBeLessThanOrEqual(1);
+    for (const o of techOps) if (o.lateRisk === 'ok' || o.lateRisk === 'tight') expect(o.onTimeProbability).toBeGreaterThanOrEqual(0.9);
     const empty = await s.req('GET', `/v1/workshops/${wid}/board?date=2026-11-29`);
     expect(empty.body.technicians.every((t: { operations: unknown[] }) => t.operations.length === 0)).toBe(true);
   });

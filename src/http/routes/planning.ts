@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import { getWorkshop } from '../../app/catalog.js';
 import { buildBoard, currentPlan, presentPlan, replan } from '../../app/planning.js';
+import { boardForecast } from '../../app/promises.js';
 import { DateTime } from 'luxon';
 import { Instant, LocalDate } from '../../model/common.js';
 import type { Api } from '../api.js';
@@ -60,8 +61,9 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
       handler: async ({ params, query }) => {
         const w = getWorkshop(ctx, params.workshopId);
         const asOfMs = query.asOf ? Date.parse(query.asOf) : ctx.clock.now();
-        const state = await currentPlan(ctx, params.workshopId, asOfMs);
-        return buildBoard(state, query.date ?? DateTime.fromMillis(asOfMs, { zone: w.timeZone }).toISODate()!);
+        const date = query.date ?? DateTime.fromMillis(asOfMs, { zone: w.timeZone }).toISODate()!;
+        const { plan, onTime } = await boardForecast(ctx, w.id, date, asOfMs);
+        return buildBoard(plan, date, onTime);
       },
     });
 }
