@@ -4,7 +4,9 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { newId, systemClock, type AppContext, type Clock } from './app/context.js';
@@ -29,7 +31,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
   const ctx: AppContext = { store, clock: opts.clock ?? systemClock, newId, solverTimeLimitMs: config.SOLVER_TIME_LIMIT_MS, solverMaxIterations: config.SOLVER_MAX_ITERATIONS };
 
   if (config.DEMO && store.workshops.count() === 0) {
-    const scenario = readScenarioFile(resolve(config.DEMO_SCENARIO));
+    const scenario = readScenarioFile(resolveFromProject(config.DEMO_SCENARIO));
     const w = loadScenario(ctx, scenario, { withBookings: true });
     logger.info({ workshopId: w.id, scenario: scenario.name }, 'empty store: loaded the demo workshop');
   }
@@ -60,4 +62,12 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
       server.closeIdleConnections();
     }));
   return { url, port, ctx, store, server, logger, close };
+}
+
+/** A relative path from the working directory if it exists there, else from the project root (where package.json is). */
+export function resolveFromProject(p: string): string {
+  if (isAbsolute(p) || existsSync(resolve(p))) return resolve(p);
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, p);
 }
