@@ -57,7 +57,7 @@ if (!process.argv.includes('--skip-budget')) {
 }
 
 // ---------------------------------------------------------------- 2. the target run
-console.log(`2. ${REPS} replications × ${DAYS} days, replan every ${scenario.simulation?.replanEveryMinutes ?? 60} simulated minutes (default iteration budget)`);
+console.log(`2. ${REPS} replications × ${DAYS} days, replan every ${scenario.simulation?.replanEveryMinutes ?? 60} simulated minutes (30 local-search iterations per warm-started replan, the default)`);
 const run = await runSimulation({ base: scenario, variants: [], days: DAYS, replications: REPS, seed: 1 });
 const maxRss = resourceUsage().maxRSS * 1024;
 console.log(`   wall ${(run.stats.wallMs / 1000).toFixed(1)} s on ${run.stats.workers} worker threads (target ≤ 20 s)`);
