@@ -18,6 +18,7 @@ import { registerPlanningRoutes } from './routes/planning.js';
 import { registerQueueingRoutes } from './routes/queueing.js';
 import { registerFloorRoutes } from './routes/floor.js';
 import { registerPromiseRoutes } from './routes/promises.js';
+import { registerSimulationRoutes } from './routes/simulations.js';
 import { eta } from '../app/promises.js';
 
 export interface AppDeps {
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
   registerQueueingRoutes(api, deps.ctx);
   // a floor event replans and re-forecasts: the response carries the new ETA of the repair order
   registerFloorRoutes(api, deps.ctx, { afterChange: async (_w, appointmentId) => (appointmentId ? { eta: await eta(deps.ctx, appointmentId) } : {}) });
+  registerSimulationRoutes(api, deps.ctx);
   for (const r of deps.extraRoutes ?? []) r(api, deps.ctx);
   const router = express.Router();
   api.mount(router);
