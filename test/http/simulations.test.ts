@@ -1,10 +1,9 @@
-/** The simulation job API over the real HTTP server and SQLite store (routes plugged in via extraRoutes). */
+/** The simulation job API over the real HTTP server and SQLite store. */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
-import { registerSimulationRoutes } from '../../src/http/routes/simulations.js';
 import { newId, type AppContext } from '../../src/app/context.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { fixedClock } from '../helpers.js';
@@ -36,7 +35,7 @@ async function waitFor(id: string, pred: (b: any) => boolean, ms = 25_000) {
 beforeAll(async () => {
   const store = openSqliteStore(':memory:');
   ctx = { store, clock: fixedClock(), newId, solverTimeLimitMs: 500 };
-  const { app } = createApp({ ctx, logger: pino({ level: 'silent' }), extraRoutes: [registerSimulationRoutes] });
+  const { app } = createApp({ ctx, logger: pino({ level: 'silent' }) });
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
