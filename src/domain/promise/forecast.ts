@@ -3,7 +3,8 @@
  *
  * The plan fixes WHO does WHAT in WHICH ORDER (technician sequence, bay sequence, job precedence);
  * times float. Each sample draws every op's actual duration (planned minutes on its technician ×
- * lognormal factor from the duration model) and replays the plan's sequences:
+ * factor exp(mu + sigma·t) from the duration model's predictive, t a Student-t with its df mapped
+ * from the op's standard normal, or normal when the model gives no df) and replays the plan's sequences:
  *   ready  = max(release, ends of job predecessors, end of the previous op on the same technician,
  *            end of the previous op on the same bay, end of the previous op of the same vehicle)
  *   end    = `advanceWork(cal, ready, duration)` where cal = technician working time (work ∪ overtime)
@@ -16,7 +17,7 @@
  * Work may start EARLIER than planned when predecessors finish early (shift-left), never before
  * the release (arrival / parts ETA).
  * In-progress (fixed) ops: their remaining part [max(start, asOf), end) is random too: remaining
- * planned minutes × the op's lognormal factor, advanced through the calendar from max(start, asOf).
+ * planned minutes × the op's factor, advanced through the calendar from max(start, asOf).
  *
  * Vectorised: for each op one Float64Array of sample end times; ops are processed in planned-start
  * order (start, end, index), a topological order of all the edges above. Ops are simulated lazily,
@@ -30,7 +31,7 @@ import { intersectIntervals, techAvailability, type Plan, type SchedulingModel }
 import TinyQueue from 'tinyqueue';
 import { firstEndAfter } from '../scheduling/timetable.js';
 import { Rng } from '../../lib/random.js';
-import type { DurationModel } from './durations.js';
+import { studentTFromNormal, type DurationModel } from './durations.js';
 
 export const KIND_RELEASE = 0;
 export const KIND_JOB = 1;
@@ -169,6 +170,8 @@ interface OpSim {
   planned: number;
   mu: number;
   sigma: number;
+  /** Student-t degrees of freedom of ln(factor) (the duration model's predictive); Infinity: normal */
+  df: number;
   fixedStart: number; // NaN when not fixed
   preds: number[];
   kinds: number[];
@@ -192,7 +195,8 @@ function hashKey(key: string, seed: number): number {
 function durations(S: number, z: Float64Array, f: OpSim): Float64Array {
   if (f.dur) return f.dur;
   const d = new Float64Array(S);
-  for (let s = 0; s < S; s++) d[s] = f.planned * Math.exp(f.mu + f.sigma * z[s]);
+  if (f.df < Infinity && f.sigma > 0) for (let s = 0; s < S; s++) d[s] = f.planned * Math.exp(f.mu + f.sigma * studentTFromNormal(z[s], f.df));
+  else for (let s = 0; s < S; s++) d[s] = f.planned * Math.exp(f.mu + f.sigma * z[s]);
   return (f.dur = d);
 }
 
@@ -362,7 +366,7 @@ export class PromiseSimulation {
     }
     return {
       rel: Math.max(op.release, job ? job.release : -Infinity),
-      cal: this.pairCal(tech, bay), planned, mu: p.mu, sigma: p.sigma, fixedStart, preds, kinds,
+      cal: this.pairCal(tech, bay), planned, mu: p.mu, sigma: p.sigma, df: p.df ?? Infinity, fixedStart, preds, kinds,
     };
   }
 
