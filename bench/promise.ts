@@ -19,7 +19,12 @@
  *    every evening. Promises for targets 0.8 / 0.9 / 0.95 (one replay each) vs the fixed rule
  *    (arrival + 1.5 × standard hours + 60 min) evaluated on the same vehicles and executions.
  * Not modelled: walk-ins, no-shows, pauses for approval, replans during the day.
- * Options: --prior-weight K (duration model shrinkage), --headroom H, --solve-ms, --samples, --screen.
+ * Reproducible: morning replans stop at --solve-iters iterations (default 15000; --solve-ms, default
+ * 3000, is only a safety cap, and a warning says when it bound), and each op's true factor is drawn
+ * from a stream keyed by (seed, op key), so the same request gets the same truth in every replay.
+ * Job clocks are fed back as the floor records them: planned = standard ÷ STATED efficiency
+ * (unrounded), actual = working minutes clocked; parts ETAs stay releases on every morning replan.
+ * Options: --prior-weight K (duration model shrinkage), --headroom H, --solve-iters, --solve-ms, --samples, --screen.
  * Diagnostics (environment): TRUTH_EXACT=1 (truth = the planner's prior model: isolates model error),
  * NO_LS=1 (morning replans only repair the previous plan), DEBUG_MISSES=1, DEBUG_DAY=n.
  */
@@ -45,7 +50,8 @@ const FILL = Number(opt('--fill') ?? 0.6);
 const SAMPLES = Number(opt('--samples') ?? 2000);
 const SCREEN = Number(opt('--screen') ?? 384);
 const SEED = Number(opt('--seed') ?? 1);
-const SOLVE_MS = Number(opt('--solve-ms') ?? 150);
+const SOLVE_MS = Number(opt('--solve-ms') ?? 3000);
+const SOLVE_ITERS = Number(opt('--solve-iters') ?? 15000);
 const WARMUP = Number(opt('--warmup') ?? 4);
 const HEADROOM = Number(opt('--headroom') ?? 0.03);
 const PRIOR_K = Number(opt('--prior-weight') ?? 10);
@@ -174,6 +180,8 @@ interface OpState {
   key: string;
   opCode: string;
   stdMin: number;
+  /** parts ETA (minute), -Infinity without one */
+  release: number;
   status: 'pending' | 'in_progress' | 'done';
   tech: number;
   bay: number;
@@ -200,6 +208,8 @@ interface Vehicle {
   handover: Float64Array;
   completion: number | null;
   plannedFinish: number;
+  /** planned start of the first op at quote time */
+  plannedStart: number;
   trace: string[];
 }
 
@@ -219,10 +229,57 @@ function truthBias(seed: number): Map<string, number> {
   return new Map(operations.map((o) => [o.opCode, 0.9 + 0.35 * rng.next()]));
 }
 
+function hashSeed(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 function measureWork(cal: readonly number[], s0: number, e0: number): number {
   let m = 0;
   for (let i = 0; i < cal.length; i += 2) { const lo = Math.max(s0, cal[i]), hi = Math.min(e0, cal[i + 1]); if (hi > lo) m += hi - lo; }
   return m;
+}
+
+/**
+ * How well the duration model learnt the hidden truth: mean factor and sigma per op code (posterior
+ * point estimates, obs-weighted), the workshop level and dispersion, and what the raw clocks say
+ * (sample mean error and pooled within-op-code sd / true sd, no shrinkage: the floor of what any
+ * estimator can reach with these observations).
+ */
+function learntReport(durations: DurationModel, observations: readonly JobClockObservation[], bias: Map<string, number>): string {
+  const exact = !!process.env.TRUTH_EXACT;
+  const truthOf = (code: string) => {
+    const cvT = (exact ? 1 : 1.2) * catalogue.get(code)!.cv;
+    return { b: exact ? 1 : bias.get(code)!, sT: Math.sqrt(Math.log(1 + cvT * cvT)) };
+  };
+  let n = 0, errMean = 0, ratioSigma = 0;
+  for (const [code, st] of durations.opCodes) {
+    const { b, sT } = truthOf(code);
+    errMean += st.n * Math.abs(Math.exp(st.mu + (st.sigma * st.sigma) / 2) / b - 1);
+    ratioSigma += (st.n * st.sigma) / sT;
+    n += st.n;
+  }
+  // raw: technician effects removed with the TRUE factors, so this is the op codes' own noise
+  const raw = new Map<string, number[]>();
+  for (const o of observations) {
+    const tf = exact ? 0 : Math.log(techTruth.get(o.technicianKey ?? '') ?? 1);
+    (raw.get(o.opCode) ?? raw.set(o.opCode, []).get(o.opCode)!).push(Math.log(o.actualMinutes / o.plannedMinutes) - tf);
+  }
+  let rawErr = 0, rawN = 0, ss = 0, df = 0;
+  for (const [code, ys] of raw) {
+    const { b, sT } = truthOf(code);
+    const m = ys.reduce((a, y) => a + y, 0) / ys.length;
+    rawErr += ys.length * Math.abs(Math.exp(m + (sT * sT) / 2) / b - 1);
+    rawN += ys.length;
+    for (const y of ys) ss += ((y - m) / sT) ** 2;
+    df += ys.length - 1;
+  }
+  const w = durations.workshop;
+  const meanBias = [...bias.values()].reduce((a, x) => a + x, 0) / bias.size;
+  return `learnt after ${observations.length} job clocks: mean-factor error ${fmt((100 * errMean) / Math.max(1, n))}% (obs-weighted; raw sample means ${fmt((100 * rawErr) / Math.max(1, rawN))}%), sigma learnt/true ${fmt(ratioSigma / Math.max(1, n), 2)} (raw pooled ${fmt(Math.sqrt(ss / Math.max(1, df)), 2)})` +
+    (w ? `; workshop level ×${fmt(Math.exp(w.level), 3)} ± ${fmt(w.levelSd, 3)} (truth mean bias ${fmt(exact ? 1 : meanBias, 3)}), dispersion sqrt(D) ${fmt(Math.sqrt(w.dispersion), 2)}` : '') +
+    `; technician shifts ${[...durations.techShift].map(([k, v]) => `${k} ${fmt(Math.exp(v.shift), 2)}`).join(', ')}`;
 }
 
 async function replay(target: number, origin: DateTime, base: SchedulingModel, bias: Map<string, number>): Promise<ReplayResult> {
@@ -232,7 +289,7 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
   let turnedAway = 0, requests = 0, learnt = '';
   const bookMs: number[] = [];
   const days = openRanges(base);
-  const truthRng = new Rng(SEED * 1000 + 17);
+  let solveCapped = 0;
   const trueMuByKey = new Map<string, number>();
   const techCal = base.techs.map((t) => t.work);
   let prevPlan: { plan: Plan; keys: string[] } | null = null;
@@ -251,7 +308,7 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
         if (o.status === 'done') continue;
         const spec = opSpec(o.opCode);
         const idx = ops.length;
-        const f: OpFact = { key: o.key, job, release: Math.max(v.slot, asOf), splittable: !!spec.splittable, alternatives: spec.alternatives, bays: spec.bays, preds: prev !== null ? [prev] : [] };
+        const f: OpFact = { key: o.key, job, release: Math.max(v.slot, asOf, o.release), splittable: !!spec.splittable, alternatives: spec.alternatives, bays: spec.bays, preds: prev !== null ? [prev] : [] };
         if (o.status === 'in_progress') {
           const planned = spec.alternatives.find((a) => a.tech === o.tech)?.minutes ?? o.stdMin;
           const worked = measureWork(techCal[o.tech], o.start, asOf);
@@ -268,11 +325,13 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
     }
     let model: SchedulingModel = { ...base, horizonEnd: Math.min(base.horizonEnd, asOf + 14 * 1440), jobs, ops };
     // warm start from yesterday's final plan (with the insertions): stable sequences, as a live system replans
-    let plan: Plan = (await solve(model, {
-      objective: 'workshop', timeLimitMs: SOLVE_MS, seed: SEED + d,
+    const plan0 = (await solve(model, {
+      objective: 'workshop', timeLimitMs: SOLVE_MS, maxIterations: SOLVE_ITERS, seed: SEED + d,
       ...(prevPlan && !COLD_SOLVE ? { previous: prevPlan.plan, previousOpKeys: prevPlan.keys } : {}),
       ...(process.env.NO_LS ? { maxIterations: 0 } : {}),
-    })).plan;
+    }));
+    if (plan0.stats.iterations < SOLVE_ITERS && plan0.stats.elapsedMs >= SOLVE_MS && !process.env.NO_LS) solveCapped++;
+    let plan: Plan = plan0.plan;
 
     // ---- booking requests of the day
     if (d < DAYS) {
@@ -313,6 +372,7 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
           key, day: d, requested, slot: taken.start, waiter, stdHours, promise,
           fixedPromise: taken.start + Math.round(1.5 * stdHours * 60 + 60),
           handover, completion: null, plannedFinish: q.insertion.plannedFinish,
+          plannedStart: Math.min(...q.insertion.ops.map((o) => q.insertion.plan.assignments[o].start)),
           trace: [`quote d${d}: ` + q.insertion.ops.map((o) => { const a = q.insertion.plan.assignments[o]; return `${a.tech}:${a.start}-${a.end}`; }).join(' ')],
           ops: r.operations.map((o, k) => {
             const cat = catalogue.get(o.opCode)!;
@@ -320,9 +380,11 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
             const cv = (process.env.TRUTH_EXACT ? 1 : 1.2) * cat.cv;
             const s2 = Math.log(1 + cv * cv);
             const k2 = `${key}#${k}`;
-            const mu = Math.log(b) - s2 / 2 + Math.sqrt(s2) * truthRng.normal();
+            // per op key (same request ⇒ same truth in every replay: common random numbers across targets)
+            const mu = Math.log(b) - s2 / 2 + Math.sqrt(s2) * new Rng(hashSeed(`${SEED}/${k2}`)).normal();
             trueMuByKey.set(k2, mu);
-            return { key: k2, opCode: o.opCode, stdMin: Math.round(cat.standardHours * 60), status: 'pending', tech: -1, bay: -1, start: -1, end: -1, trueMu: mu, remaining: 0, plannedRemaining: 0 } as OpState;
+            const release = o.partsEta ? Math.round((Date.parse(o.partsEta) - originMs) / 60_000) : -Infinity;
+            return { key: k2, opCode: o.opCode, stdMin: Math.round(cat.standardHours * 60), release, status: 'pending', tech: -1, bay: -1, start: -1, end: -1, trueMu: mu, remaining: 0, plannedRemaining: 0 } as OpState;
           }),
         };
         vehicles.push(v);
@@ -344,19 +406,7 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
       }
       console.log('unscheduled', plan.unscheduled.length, plan.unscheduled.slice(0, 3));
     }
-    {
-    // how well the duration model learnt the hidden truth (mean factor and cv per op code, by observations)
-    let n = 0, errMean = 0, ratioSigma = 0;
-    for (const [code, st] of durations.opCodes) {
-      const b = process.env.TRUTH_EXACT ? 1 : bias.get(code)!;
-      const cvT = (process.env.TRUTH_EXACT ? 1 : 1.2) * catalogue.get(code)!.cv;
-      const sT = Math.sqrt(Math.log(1 + cvT * cvT));
-      errMean += st.n * Math.abs(Math.exp(st.mu + (st.sigma * st.sigma) / 2) / b - 1);
-      ratioSigma += (st.n * st.sigma) / sT;
-      n += st.n;
-    }
-    learnt = `learnt after ${observations.length} job clocks: mean-factor error ${fmt((100 * errMean) / Math.max(1, n))}% (obs-weighted), sigma learnt/true ${fmt(ratioSigma / Math.max(1, n), 2)}; technician shifts ${[...durations.techShift].map(([k, v]) => `${k} ${fmt(Math.exp(v.shift), 2)}`).join(', ')}`;
-  }
+    learnt = learntReport(durations, observations, bias);
   if (process.env.DEBUG_MISSES) {
       model.jobs.forEach((j, ji) => {
         const v = vehicles.find((x) => x.key === j.key);
@@ -392,7 +442,8 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
       if (end <= nextAsOf) {
         st.status = 'done';
         st.end = end;
-        const planned = opSpec(st.opCode).alternatives.find((x) => x.tech === st.tech)!.minutes;
+        // as the floor records it (src/app/floor.ts): standard minutes ÷ the technician's STATED efficiency
+        const planned = (catalogue.get(st.opCode)!.standardHours * 60) / technicians[st.tech].efficiency;
         observations.push({ opCode: st.opCode, technicianKey: model.techs[st.tech].key, plannedMinutes: planned, actualMinutes: measureWork(f.cal, st.start, end) });
       } else {
         st.status = 'in_progress';
@@ -402,24 +453,13 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
     for (const v of vehicles) if (v.completion === null && v.ops.every((o) => o.status === 'done')) v.completion = Math.max(...v.ops.map((o) => o.end));
     durations = fitDurationModel(priors, observations, { priorWeight: PRIOR_K });
   }
-  {
-    // how well the duration model learnt the hidden truth (mean factor and cv per op code, by observations)
-    let n = 0, errMean = 0, ratioSigma = 0;
-    for (const [code, st] of durations.opCodes) {
-      const b = process.env.TRUTH_EXACT ? 1 : bias.get(code)!;
-      const cvT = (process.env.TRUTH_EXACT ? 1 : 1.2) * catalogue.get(code)!.cv;
-      const sT = Math.sqrt(Math.log(1 + cvT * cvT));
-      errMean += st.n * Math.abs(Math.exp(st.mu + (st.sigma * st.sigma) / 2) / b - 1);
-      ratioSigma += (st.n * st.sigma) / sT;
-      n += st.n;
-    }
-    learnt = `learnt after ${observations.length} job clocks: mean-factor error ${fmt((100 * errMean) / Math.max(1, n))}% (obs-weighted), sigma learnt/true ${fmt(ratioSigma / Math.max(1, n), 2)}; technician shifts ${[...durations.techShift].map(([k, v]) => `${k} ${fmt(Math.exp(v.shift), 2)}`).join(', ')}`;
-  }
+  learnt = learntReport(durations, observations, bias);
   if (process.env.DEBUG_MISSES) {
     for (const v of vehicles.filter((x) => x.completion !== null && x.completion + BUFFER > x.promise).slice(0, 12)) {
       console.log(`${v.key} ${v.waiter ? 'W' : 'D'} req ${v.requested} slot ${v.slot} planFin ${v.plannedFinish} P50 ${quantileOf(v.handover, 0.5).toFixed(0)} promise ${v.promise} actual ${v.completion!.toFixed(0)} ops ${v.ops.map((o) => `${o.opCode}@${o.tech}:${o.start.toFixed(0)}-${o.end.toFixed(0)}`).join(' ')}\n   ${v.trace.join('\n   ')}`);
     }
   }
+  if (solveCapped) console.log(`  warning: ${solveCapped} morning replans hit the ${SOLVE_MS} ms cap before ${SOLVE_ITERS} iterations (results depend on machine load)`);
   return { target, vehicles, turnedAway, requests, bookMs, learnt };
 }
 
@@ -500,6 +540,12 @@ function report(results: ReplayResult[]): void {
     }
     const tot = Math.max(1, ev.length);
     console.log(`${''.padEnd(16)}PIT histogram (10 bins, % of vehicles; flat = 10 each): ${bins.map((b) => fmt((100 * b) / tot, 0)).join(' ')}`);
+    // where lateness comes from: the start (queue ahead, later insertions, replans) vs the vehicle's own work
+    const slip = ev.map((v) => Math.min(...v.ops.map((o) => o.start)) - v.plannedStart);
+    const own = ev.map((v) => (v.completion! - Math.min(...v.ops.map((o) => o.start))) / Math.max(1, v.plannedFinish - v.plannedStart));
+    const late = ev.filter((_, i) => slip[i] > 30), lateOk = late.filter((v) => v.completion! + BUFFER <= v.promise).length;
+    const onTimeStart = ev.filter((_, i) => slip[i] <= 30), otsOk = onTimeStart.filter((v) => v.completion! + BUFFER <= v.promise).length;
+    console.log(`${''.padEnd(16)}start slip vs quoted plan (min): median ${fmt(median(slip), 0)}, mean ${fmt(slip.reduce((a, b) => a + b, 0) / tot, 0)}, > 30 min late ${fmt((100 * late.length) / tot, 0)}% of vehicles (on time ${fmt((100 * lateOk) / Math.max(1, late.length), 0)}% of those vs ${fmt((100 * otsOk) / Math.max(1, onTimeStart.length), 0)}% of the rest); elapsed ÷ planned span from first start: median ${fmt(median(own), 2)}`);
   }
 }
 
