@@ -23,7 +23,8 @@ const CONNECTIONS = arg('connections', 10);
 async function startService(): Promise<{ url: string; stop: () => Promise<void>; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'baywise-bench-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_PATH: join(dir, 'bench.db'), DEMO: 'true', LOG_LEVEL: 'info' },
+    // the setting: the demo workshop with about 200 booked appointments
+    env: { ...process.env, PORT: '0', DATA_PATH: join(dir, 'bench.db'), DEMO: 'true', LOG_LEVEL: 'info', DEMO_BOOKING_FILL: process.env.DEMO_BOOKING_FILL ?? '0.55' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -11,6 +11,8 @@ export const ConfigSchema = z.object({
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('1mb'),
   DEMO: Bool.default(true),
   DEMO_SCENARIO: z.string().default('scenarios/demo-dealership.json'),
+  /** override of the demo's booking fill (share of daily demand booked ahead), e.g. for benchmarks */
+  DEMO_BOOKING_FILL: z.coerce.number().min(0).max(1.5).optional(),
   SOLVER_TIME_LIMIT_MS: z.coerce.number().int().min(10).max(60_000).default(300),
   SOLVER_MAX_ITERATIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -99,7 +99,7 @@ export function generateBookings(
 }
 
 /** Creates the whole workshop of a scenario in one transaction. */
-export function loadScenario(ctx: AppContext, s: Scenario, opts: { withBookings: boolean; startDate?: string }): Workshop {
+export function loadScenario(ctx: AppContext, s: Scenario, opts: { withBookings: boolean; startDate?: string; fill?: number }): Workshop {
   return ctx.store.transaction(() => {
     const w = uc.createWorkshop(ctx, s.workshop);
     for (const b of s.bays) uc.bays.create(ctx, w.id, b);
@@ -108,7 +108,7 @@ export function loadScenario(ctx: AppContext, s: Scenario, opts: { withBookings:
     if (opts.withBookings && s.seedBookings) {
       const start = opts.startDate ?? DateTime.fromMillis(ctx.clock.now(), { zone: s.workshop.timeZone }).toISODate()!;
       // the book starts now: slots earlier today are in the past
-      for (const a of generateBookings(s, start, { ...s.seedBookings, notBeforeMs: ctx.clock.now() })) uc.createAppointment(ctx, w.id, a);
+      for (const a of generateBookings(s, start, { ...s.seedBookings, ...(opts.fill !== undefined ? { fill: opts.fill } : {}), notBeforeMs: ctx.clock.now() })) uc.createAppointment(ctx, w.id, a);
     }
     return uc.getWorkshop(ctx, w.id);
   });
