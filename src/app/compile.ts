@@ -96,7 +96,19 @@ export function compileWorkshop(
   const jobs: JobFact[] = [];
   const opRefs: OpRef[] = [];
   const jobRefs: string[] = [];
-  const ctx: JobCompileContext = { snap, originMs, asOfMin, toMs, techIndex, bayIndex, catalogue, baysByCap };
+  // working time before now, for the job clock of operations in progress (a night is not worked)
+  const past = new Map<number, number[]>();
+  const pastWork = (ti: number) => {
+    let cal = past.get(ti);
+    if (!cal) {
+      const t = snap.technicians[ti];
+      const weekly = shiftsToWeekly(t.shifts);
+      const minus = t.absences.map((a) => [Date.parse(a.from), Date.parse(a.to)] as const);
+      past.set(ti, (cal = buildCalendar({ zone, originMs, fromMs: originMs - 7 * 86400_000, toMs: fromMs, weekly, closedDates: closed, minus })));
+    }
+    return cal;
+  };
+  const ctx: JobCompileContext = { snap, originMs, asOfMin, toMs, techIndex, bayIndex, catalogue, baysByCap, pastWork };
   for (const a of [...snap.appointments, ...(opts.extraAppointments ?? [])]) {
     const r = compileJob(ctx, a, ops.length, jobs.length);
     if (!r) continue;
@@ -127,6 +139,8 @@ export interface JobCompileContext {
   bayIndex: Map<string, number>;
   catalogue: Map<string, Operation>;
   baysByCap: Map<string, number[]>;
+  /** per technician: working intervals of the last week up to now (minutes from origin) */
+  pastWork: (tech: number) => number[];
 }
 
 /**
@@ -139,7 +153,7 @@ export function compileJob(
   opBase: number,
   job: number,
 ): { ops: OpFact[]; opRefs: OpRef[]; job: JobFact } | null {
-  const { snap, originMs, asOfMin, toMs, techIndex, bayIndex, catalogue, baysByCap } = c;
+  const { snap, originMs, asOfMin, toMs, techIndex, bayIndex, catalogue, baysByCap, pastWork } = c;
   const w = snap.workshop;
   const ops: OpFact[] = [];
   const opRefs: OpRef[] = [];
@@ -182,7 +196,7 @@ export function compileJob(
       const planned = alternatives.find((x) => x.tech === tech)?.minutes ?? stdMin;
       const started = o.startedAt ? msToMin(Date.parse(o.startedAt), originMs) : asOfMin;
       const clockFrom = o.resumedAt ? msToMin(Date.parse(o.resumedAt), originMs) : started;
-      const worked = (o.workedMinutes ?? 0) + Math.max(0, asOfMin - clockFrom);
+      const worked = (o.workedMinutes ?? 0) + workingMinutes(pastWork(tech), clockFrom, asOfMin);
       const remaining = Math.max(planned - worked, Math.ceil(planned * 0.1), 5);
       fact.fixed = {
         tech,
@@ -204,4 +218,11 @@ export function compileJob(
   if (a.priority === 'high') weight *= w.policy.priorityWeight;
   const due = a.promisedAt ? msToMin(Date.parse(a.promisedAt), originMs) - w.policy.handoverBufferMinutes : null;
   return { ops, opRefs, job: { key: a.id, release: Math.min(...ops.map((o) => o.release)), due, weight, ops: jobOps } };
+}
+
+/** Minutes of [from, to) that fall inside the flat interval list cal. */
+export function workingMinutes(cal: readonly number[], from: number, to: number): number {
+  let m = 0;
+  for (let i = 0; i < cal.length; i += 2) m += Math.max(0, Math.min(cal[i + 1], to) - Math.max(cal[i], from));
+  return m;
 }

@@ -100,9 +100,11 @@ export function recordEvent(ctx: AppContext, appointmentId: string, body: unknow
         Object.assign(o, { status: 'done', finishedAt: at, workedMinutes: Math.round(worked * 10) / 10 });
         const cat = ctx.store.operations.byCode(w.id, o.opCode);
         const tech = o.technicianId ? ctx.store.technicians.get(w.id, o.technicianId) : undefined;
-        const std = (o.hours ?? cat?.standardHours ?? 0) * 60;
-        if (std > 0 && worked > 0)
-          observation = { opCode: o.opCode, technicianId: o.technicianId ?? null, plannedMinutes: std / (tech?.efficiency ?? 1), actualMinutes: worked };
+        const std = Math.max(1, Math.round((o.hours ?? cat?.standardHours ?? 0) * 60));
+        // planned minutes exactly as the planner compiles them (compile.ts), so the duration model
+        // learns the ratio the forecast applies
+        if (cat && worked > 0)
+          observation = { opCode: o.opCode, technicianId: o.technicianId ?? null, plannedMinutes: Math.ceil(std / (tech?.efficiency ?? 1)), actualMinutes: worked };
         if (next.operations.every((x) => x.status === 'done')) next = applyStatus(ctx, w, next, 'ready', atMs);
         break;
       }

@@ -25,6 +25,11 @@ import { KeyedMutex, remember, replay, requestHash } from './idempotency.js';
 import { currentPlan, installPlan, type PlanState } from './planning.js';
 import { parseOrThrow } from './validate.js';
 
+/** The quantile headroom of the workshop policy, capped at half the gap between target and 1. */
+export function headroomOf(w: Workshop): number {
+  return Math.min(w.policy.promiseHeadroom, (1 - w.policy.targetOnTime) / 2);
+}
+
 /** Waiters are offered only promises within this many minutes of arrival (and on the same day). */
 export const WAITER_MAX_WAIT_MIN = 180;
 /** At-risk list: vehicles due within this many days. */
@@ -132,7 +137,7 @@ export async function quote(ctx: AppContext, workshopId: string, body: unknown, 
 function presentQuote(st: PromiseState, w: Workshop, apt: Appointment) {
   const { spec } = newJobSpec(st.plan, apt);
   const target = w.policy.targetOnTime;
-  const q = st.promise.quote(spec, { target, bufferMinutes: w.policy.handoverBufferMinutes, effectWindowMinutes: 1440 });
+  const q = st.promise.quote(spec, { target, headroom: headroomOf(w), bufferMinutes: w.policy.handoverBufferMinutes, effectWindowMinutes: 1440 });
   const origin = st.plan.compiled.originMs;
   const at = (min: number) => msToZoned(origin + min * 60_000, w.timeZone);
   if (!q.ok) return { ok: false as const, reason: q.reason, message: q.message };
@@ -250,6 +255,7 @@ function computeAvailability(ctx: AppContext, w: Workshop, st: PromiseState, q: 
     job: { key: spec.key, due: null, weight: spec.weight, ops: spec.ops.map((o) => ({ ...o, release: undefined })) },
     waiter: q.waiter,
     target: w.policy.targetOnTime,
+    headroom: headroomOf(w),
     bufferMinutes: w.policy.handoverBufferMinutes,
     days,
     maxWaitMinutes: q.waiter ? WAITER_MAX_WAIT_MIN : undefined,

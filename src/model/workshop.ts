@@ -40,6 +40,9 @@ export const Policy = z.strictObject({
   handoverBufferMinutes: z.number().int().min(0).max(240).default(15).meta({ description: 'QC, wash and paperwork after the last operation' }),
   waiterWeight: z.number().min(1).max(100).default(3).meta({ description: 'Tardiness weight of waiters relative to drop-offs' }),
   priorityWeight: z.number().min(1).max(100).default(2).meta({ description: 'Extra tardiness weight factor for high-priority repair orders' }),
+  promiseHeadroom: z.number().min(0).max(0.2).default(0.03).meta({
+    description: 'Promise at the (target + headroom) quantile, capped at half the gap to 1: later bookings and replans can then erode a promise down to the target instead of being refused',
+  }),
 });
 
 export const Reception = z.strictObject({
