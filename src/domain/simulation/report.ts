@@ -45,7 +45,13 @@ const finite = (xs: number[]) => xs.filter((x) => Number.isFinite(x));
 
 export function summarise(name: string, reps: ReplicationResult[]): ScenarioSummary {
   const kpis: Record<string, KpiSummary> = {};
-  for (const k of KPIS) kpis[k.key] = { key: k.key, ...tInterval(finite(reps.map((r) => r.kpis[k.key]))) };
+  for (const k of KPIS) {
+    const ci = tInterval(finite(reps.map((r) => r.kpis[k.key])));
+    // every KPI is non-negative and shares cannot exceed 1: a t-interval from few replications may say otherwise
+    if (ci.lower !== null && ci.lower < 0) ci.lower = 0;
+    if (k.unit === '%' && k.key !== 'efficiency' && ci.upper !== null && ci.upper > 1) ci.upper = 1;
+    kpis[k.key] = { key: k.key, ...ci };
+  }
   const n = Math.max(1, reps.length);
   const byHour = Array.from({ length: 24 }, (_, h) => ({
     hour: h,
