@@ -45,6 +45,16 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+describe('scenario schema', () => {
+  it('serves the documented JSON Schema of scenario files', async () => {
+    const r = await fetch(`${url}/v1/scenarios/schema`);
+    const body = (await r.json()) as { properties: Record<string, { properties?: Record<string, { description?: string }> }> };
+    expect(r.status).toBe(200);
+    expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(['workshop', 'bays', 'technicians', 'operations', 'demand']));
+    expect(body.properties.demand.properties!.noShowRate.description).toMatch(/no/i);
+  });
+});
+
 describe('simulation jobs', () => {
   it('202 with Location → progress → done, results stored', async () => {
     const r = await req('POST', '/v1/scenarios/simulations', {

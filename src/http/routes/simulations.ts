@@ -10,6 +10,7 @@ import {
   LIMITS, cancelSimulationJob, getSimulationJob, loadNamedScenario, parseInlineScenario, startSimulationJob,
 } from '../../app/simulations.js';
 import { Name } from '../../model/common.js';
+import { Scenario } from '../../model/scenario.js';
 import { reply, type Api } from '../api.js';
 
 const PatchOp = z.strictObject({
@@ -59,6 +60,13 @@ const present = (r: ReturnType<typeof getSimulationJob>) => ({ ...r, links: { se
 export function registerSimulationRoutes(api: Api, ctx: AppContext) {
   api
     .add({
+      method: 'get',
+      path: '/v1/scenarios/schema',
+      tag: 'scenarios',
+      summary: 'JSON Schema of scenario files (workshop + demand), generated from the zod schema that validates them',
+      handler: () => reply(200, { $schema: 'https://json-schema.org/draft/2020-12/schema', ...scenarioJsonSchema() }),
+    })
+    .add({
       method: 'post',
       path: '/v1/scenarios/simulations',
       tag: 'simulation',
@@ -103,4 +111,13 @@ export function registerSimulationRoutes(api: Api, ctx: AppContext) {
       errors: [404],
       handler: ({ params }) => present(cancelSimulationJob(ctx, params.id)),
     });
+}
+
+let cachedSchema: Record<string, unknown> | undefined;
+function scenarioJsonSchema(): Record<string, unknown> {
+  if (!cachedSchema) {
+    const { $schema: _s, ...rest } = z.toJSONSchema(Scenario, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    cachedSchema = rest;
+  }
+  return cachedSchema;
 }
