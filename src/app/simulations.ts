@@ -133,6 +133,8 @@ export function compileScenario(s: Scenario, opts: CompileOptions): SimWorld {
     slotMinutes: s.workshop.slotMinutes,
     policy: {
       targetOnTime: s.workshop.policy.targetOnTime,
+      // the service's rule (app/promises.ts headroomOf): promise at target + headroom, capped
+      promiseQuantile: Math.min(0.999, s.workshop.policy.targetOnTime + Math.min(s.workshop.policy.promiseHeadroom, (1 - s.workshop.policy.targetOnTime) / 2)),
       bufferMinutes: s.workshop.policy.handoverBufferMinutes,
       waiterWeight: s.workshop.policy.waiterWeight,
       priorityWeight: s.workshop.policy.priorityWeight,
@@ -157,7 +159,7 @@ export function compileScenario(s: Scenario, opts: CompileOptions): SimWorld {
     },
     replanEveryMinutes: s.simulation?.replanEveryMinutes ?? 60,
     promiseSamples: s.simulation?.promiseSamples ?? 64,
-    booking: s.simulation?.booking ?? 'insertion',
+    booking: s.simulation?.booking ?? 'availability',
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * What-if simulation from the command line:
  *   npm run simulate -- scenarios/<file>.json --days 20 --replications 30 [--variant patch.json]…
- *                       [--json out.json] [--seed n] [--workers n] [--iterations n] [--start YYYY-MM-DD]
+ *                       [--json out.json] [--seed n] [--workers n] [--iterations n] [--start YYYY-MM-DD] [--booking availability|insertion]
  * A variant file is a JSON Patch (RFC 6902 add/replace/remove) array, or {"name": …, "patch": […]}.
  * Prints the KPI table (95% CIs) of the base and, per variant, the paired comparison; a progress
  * bar goes to stderr.
@@ -15,13 +15,13 @@ import type { PatchOperation } from '../domain/simulation/patch.js';
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`simulate: ${msg}\n`);
-  process.stderr.write('usage: npm run simulate -- <scenario.json> [--days 20] [--replications 30] [--variant patch.json]… [--json out.json] [--seed 1] [--workers n] [--iterations n] [--start YYYY-MM-DD]\n');
+  process.stderr.write('usage: npm run simulate -- <scenario.json> [--days 20] [--replications 30] [--variant patch.json]… [--json out.json] [--seed 1] [--workers n] [--iterations n] [--start YYYY-MM-DD] [--booking availability|insertion]\n');
   process.exit(2);
 }
 
 const args = process.argv.slice(2);
 let file: string | undefined;
-const opts = { days: 20, replications: 30, seed: 1, workers: undefined as number | undefined, iterations: undefined as number | undefined, json: undefined as string | undefined, start: undefined as string | undefined };
+const opts = { days: 20, replications: 30, seed: 1, workers: undefined as number | undefined, iterations: undefined as number | undefined, json: undefined as string | undefined, start: undefined as string | undefined, booking: undefined as 'availability' | 'insertion' | undefined };
 const variantFiles: string[] = [];
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -39,6 +39,11 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--variant') variantFiles.push(val());
   else if (a === '--json') opts.json = val();
   else if (a === '--start') opts.start = val();
+  else if (a === '--booking') {
+    const v = val();
+    if (v !== 'availability' && v !== 'insertion') usage('--booking is availability or insertion');
+    opts.booking = v;
+  }
   else if (a === '--help' || a === '-h') usage();
   else if (a.startsWith('--')) usage(`unknown option ${a}`);
   else if (!file) file = a;
@@ -49,6 +54,7 @@ if (!file) usage('no scenario file');
 let base;
 try {
   base = readScenarioFile(file);
+  if (opts.booking) base = { ...base, simulation: { replanEveryMinutes: 60, promiseSamples: 64, ...base.simulation, booking: opts.booking } };
 } catch (e) {
   process.stderr.write(`${(e as Error).message}\n`);
   process.exit(1);

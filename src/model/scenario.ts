@@ -89,10 +89,10 @@ export const Scenario = z
         promiseSamples: z.number().int().min(16).max(2000).default(64),
         booking: z
           .enum(['availability', 'insertion'])
-          .default('insertion')
+          .default('availability')
           .meta({
             description:
-              "appointment booking: 'insertion' = the promise engine's gap insertion (nothing moves) with a same-day rule for drop-offs and std + 60 min for waiters; 'availability' = the promise engine's full availability (promise rules, no existing promise hurt; ~1.7× slower, and much stricter)",
+              "appointment booking: 'availability' (default) = the service's policy: the promise engine's availability (promise rules, no existing promise pushed below target), the customer taking the first offered slot from the wanted time (hourly that day, then the same time on the next days); 'insertion' = a faster approximation: gap insertion with a same-day rule for drop-offs and std + 60 min for waiters, existing promises not protected (about 2× faster)",
           }),
       })
       .optional()

@@ -143,6 +143,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
   const horizonDays = D.bookingLeadDays + 2 * D.maxDelayDays + 4;
   const buffer = W.policy.bufferMinutes;
   const target = W.policy.targetOnTime;
+  const promiseQ = W.policy.promiseQuantile ?? target;
 
   // ---------------------------------------------------------------- event queue
   let seqNo = 0;
@@ -491,6 +492,21 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
    * next open days; a slot is offered when its promise meets the rules (waiters same day and within
    * std + 60 min) and no existing promise is hurt. The first offered slot is booked.
    */
+  /**
+   * What a customer shown the availability list accepts: the wanted time, else a later hour of the
+   * wanted day, else the same time or a later hour on the next days. (Offering only the same time on
+   * the next days runs 16% faster but turns away 19.5% of requests instead of 14.9%.)
+   */
+  const laterSlotsOf = (wanted: number[]): number[] => {
+    const out: number[] = [];
+    const step = Math.max(W.slotMinutes, 60);
+    for (const s of wanted) {
+      const d = dayOf(s);
+      for (let x = s; x <= closeOf(d) - 60; x += step) out.push(x);
+    }
+    return out;
+  };
+
   const bookViaAvailability = (ro: Ro, slots: number[], now: number): number => {
     if (!promiseCtx || promiseCtxPlan !== plan) {
       promiseCtx = createPromiseContext({ model, plan, opCodes: planOpCodes, durations }, { asOf: now, seed: mix(base, 78), samples: W.promiseSamples, screenSamples: W.promiseSamples });
@@ -499,7 +515,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
     const { release: _r, ...job } = specOf(ro, 0);
     void _r;
     const res = availability(promiseCtx, {
-      slots, job, waiter: ro.waiter, target, bufferMinutes: buffer, days: dayRanges,
+      slots, job, waiter: ro.waiter, target, headroom: promiseQ - target, bufferMinutes: buffer, days: dayRanges,
       maxWaitMinutes: ro.waiter ? ro.std + 60 : undefined, stopAtFirst: true,
     });
     quotes += res.simulated;
@@ -527,7 +543,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
     quotes++;
     const fc = getSim(now).forecastJob(job, buffer);
     if (!fc) return ruleOfThumb(ro, now);
-    const p = roundUp(fc.quantile(target), 5);
+    const p = roundUp(fc.quantile(promiseQ), 5);
     model.jobs[job].due = p - buffer;
     return p;
   };
@@ -563,7 +579,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
       quotes++;
       const isim = new InsertionSimulation(getSim(now), { model: { ...ins.model, techs: forecastTechs }, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
       const fc = isim.forecastJob(ins.job, buffer);
-      ro.promise = fc ? roundUp(fc.quantile(target), 5) : ruleOfThumb(ro, arrival);
+      ro.promise = fc ? roundUp(fc.quantile(promiseQ), 5) : ruleOfThumb(ro, arrival);
     }
     adopt(ro, chosen);
     return true;
@@ -826,7 +842,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
         }
         let booked = -1;
         if (ro.lane >= 0) booked = slots.length ? slots[0] : -1;
-        else if (W.booking === 'availability') booked = bookViaAvailability(ro, slots, t);
+        else if (W.booking === 'availability') booked = bookViaAvailability(ro, laterSlotsOf(slots), t);
         else for (const arr of slots) if (place(ro, arr, t, false, false)) { booked = arr; break; }
         const ok = booked >= 0;
         if (ok && booked !== ro.plannedArrival) {

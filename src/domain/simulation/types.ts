@@ -62,7 +62,8 @@ export interface SimWorld {
   jobKinds: SimJobKind[];
   lanes: SimLane[];
   slotMinutes: number;
-  policy: { targetOnTime: number; bufferMinutes: number; waiterWeight: number; priorityWeight: number };
+  /** promiseQuantile: the quantile promised (target + the workshop's headroom), as the service does */
+  policy: { targetOnTime: number; promiseQuantile?: number; bufferMinutes: number; waiterWeight: number; priorityWeight: number };
   reception: { advisors: number; checkInMinutes: number; checkInCv: number };
   demand: {
     appointmentsPerDay: number[]; // by weekday 0..6
