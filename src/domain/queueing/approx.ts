@@ -14,7 +14,7 @@
  * Measured accuracy against the simulator is in ./accuracy.ts and is returned with every result.
  */
 import { QueueingInputError, nonNegative } from './errors.js';
-import { erlangC, exponentialTailQuantile, validateQuantiles, validateRates, validateThresholds } from './mmc.js';
+import { erlangC, exponentialTailQuantile, stationaryInputs } from './mmc.js';
 import { ACCURACY } from './accuracy.js';
 import { type StationaryMetrics, type UnstableMetrics, growthOf } from './types.js';
 
@@ -107,13 +107,8 @@ function approxResult(
   ca: number,
   cs: number,
 ): ApproxResult {
-  if (input === null || typeof input !== 'object') throw new QueueingInputError('', 'must be an object');
-  const [lambda, mu, c] = validateRates(input.arrivalRate, input.serviceRate, input.servers);
-  const thresholds = validateThresholds(input.waitThresholds);
-  const quantiles = validateQuantiles(input.quantiles);
-  const a = lambda / mu;
-  const rho = a / c;
-  if (!(lambda < c * mu)) {
+  const { lambda, mu, c, thresholds, quantiles, a, rho, stable } = stationaryInputs(input);
+  if (!stable) {
     return {
       model,
       servers: c,

@@ -87,15 +87,20 @@ export function validateQuantiles(qs: unknown, field = 'quantiles'): number[] {
   return qs.map((q, i) => probability(q, `${field}.${i}`));
 }
 
-/** M/M/c steady state. P(W > t) = C·exp(−(cμ − λ)t); quantiles in closed form. */
-export function mmc(input: MmcInput): MmcResult {
+/** The validated common inputs of the stationary c-server models, with offered load and utilisation. */
+export function stationaryInputs(input: { arrivalRate: unknown; serviceRate: unknown; servers: unknown; waitThresholds?: unknown; quantiles?: unknown } | null) {
   if (input === null || typeof input !== 'object') throw new QueueingInputError('', 'must be an object');
   const [lambda, mu, c] = validateRates(input.arrivalRate, input.serviceRate, input.servers);
   const thresholds = validateThresholds(input.waitThresholds);
   const quantiles = validateQuantiles(input.quantiles);
   const a = lambda / mu;
-  const rho = a / c;
-  if (!(lambda < c * mu)) {
+  return { lambda, mu, c, thresholds, quantiles, a, rho: a / c, stable: lambda < c * mu };
+}
+
+/** M/M/c steady state. P(W > t) = C·exp(−(cμ − λ)t); quantiles in closed form. */
+export function mmc(input: MmcInput): MmcResult {
+  const { lambda, mu, c, thresholds, quantiles, a, rho, stable } = stationaryInputs(input);
+  if (!stable) {
     return { model: 'mmc', servers: c, stable: false, offeredLoad: a, utilisation: rho, growth: growthOf(lambda, mu, c) };
   }
   const b = erlangB(c, a);
