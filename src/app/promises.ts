@@ -121,6 +121,15 @@ function presentBottleneck(plan: PlanState, b: Bottleneck | undefined) {
 
 const QuoteBody = AppointmentInput.pick({ plannedArrival: true, operations: true, transport: true, priority: true });
 
+/** A promise can only be made for an arrival from now on (15 minutes of grace for a late click). */
+export const PAST_ARRIVAL_GRACE_MS = 15 * 60_000;
+function assertNotPast(ctx: AppContext, plannedArrival: string, nowMs?: number) {
+  if (Date.parse(plannedArrival) < (nowMs ?? ctx.clock.now()) - PAST_ARRIVAL_GRACE_MS)
+    throw new DomainError('validation_failed', 'the planned arrival is in the past', {
+      errors: [{ path: 'plannedArrival', message: 'is in the past', code: 'in_the_past' }],
+    });
+}
+
 function tentative(ctx: AppContext, w: Workshop, id: string, body: unknown): Appointment {
   const draft = parseOrThrow(QuoteBody, body);
   const a = buildAppointment(ctx, w, { customer: { name: 'quote' }, vehicle: {}, ...draft, promisedAt: null });
@@ -130,6 +139,7 @@ function tentative(ctx: AppContext, w: Workshop, id: string, body: unknown): App
 export async function quote(ctx: AppContext, workshopId: string, body: unknown, asOfMs?: number) {
   const w = getWorkshop(ctx, workshopId);
   const apt = tentative(ctx, w, 'quote', body);
+  assertNotPast(ctx, apt.plannedArrival, asOfMs);
   const st = await promiseState(ctx, workshopId, asOfMs);
   return presentQuote(st, w, apt);
 }
@@ -145,6 +155,8 @@ function presentQuote(st: PromiseState, w: Workshop, apt: Appointment) {
   const waiter = apt.transport === 'waiter';
   const arrivalMin = spec.release;
   const waiterOk = !waiter || q.promise - arrivalMin <= WAITER_MAX_WAIT_MIN;
+  // beyond the planning horizon the calendars end: no promise can be made there
+  const inHorizon = q.promise <= st.plan.compiled.model.horizonEnd;
   return {
     ok: true as const,
     q,
@@ -171,8 +183,12 @@ function presentQuote(st: PromiseState, w: Workshop, apt: Appointment) {
         affected: q.affected.length,
         belowTarget: q.victims.map((v) => ({ appointmentId: v.key, before: Math.round(v.before * 1000) / 1000, after: Math.round(v.after * 1000) / 1000 })),
       },
-      bookable: q.victims.length === 0 && waiterOk,
-      ...(waiterOk ? {} : { reason: `a waiter would wait more than ${WAITER_MAX_WAIT_MIN} minutes` }),
+      bookable: q.victims.length === 0 && waiterOk && inHorizon,
+      ...(!inHorizon
+        ? { reason: 'the work would not be finished within the planning horizon' }
+        : waiterOk
+          ? {}
+          : { reason: `a waiter would wait more than ${WAITER_MAX_WAIT_MIN} minutes` }),
       samples: q.samples,
     },
   };
@@ -237,8 +253,14 @@ export async function availability(ctx: AppContext, workshopId: string, q: Avail
   return { ...result, slots: result.slots.filter((s) => Date.parse(s.start) >= now - 60_000) };
 }
 
-function computeAvailability(ctx: AppContext, w: Workshop, st: PromiseState, q: AvailabilityQuery) {
+function computeAvailability(ctx: AppContext, w: Workshop, st: PromiseState, query: AvailabilityQuery) {
   const origin = st.plan.compiled.originMs;
+  const horizonMs = origin + st.plan.compiled.model.horizonEnd * 60_000;
+  if (query.fromMs >= horizonMs)
+    throw new DomainError('validation_failed', `availability is computed within the planning horizon, until ${msToZoned(horizonMs, w.timeZone)}`, {
+      errors: [{ path: 'query.from', message: 'beyond the planning horizon', code: 'beyond_horizon' }],
+    });
+  const q = { ...query, toMs: Math.min(query.toMs, horizonMs) };
   const at = (min: number) => msToZoned(origin + min * 60_000, w.timeZone);
   const days = openRanges(w, origin, q.fromMs, q.toMs);
   const fromMin = Math.max(Math.ceil((q.fromMs - origin) / 60_000), st.plan.compiled.asOfMin);
@@ -339,6 +361,7 @@ export async function book(
     }
     // references are checked before anything is planned: a bad request leaves no trace
     const apt = buildAppointment(ctx, w, input);
+    assertNotPast(ctx, apt.plannedArrival, opts.asOfMs);
     const st = await promiseState(ctx, workshopId, opts.asOfMs);
     const quoted = presentQuote(st, w, apt);
     if (!quoted.ok || !quoted.body.bookable) {
@@ -373,13 +396,18 @@ export async function book(
 
 async function nextSlots(ctx: AppContext, w: Workshop, st: PromiseState, apt: Appointment, n: number) {
   const fromMs = Date.parse(apt.plannedArrival);
-  const res = computeAvailability(ctx, w, st, {
-    fromMs,
-    toMs: DateTime.fromMillis(fromMs, { zone: w.timeZone }).plus({ days: 7 }).toMillis(),
-    opCodes: apt.operations.map((o) => o.opCode),
-    waiter: apt.transport === 'waiter',
-  });
-  return res.slots.slice(0, n);
+  try {
+    const res = computeAvailability(ctx, w, st, {
+      fromMs,
+      toMs: DateTime.fromMillis(fromMs, { zone: w.timeZone }).plus({ days: 7 }).toMillis(),
+      opCodes: apt.operations.map((o) => o.opCode),
+      waiter: apt.transport === 'waiter',
+    });
+    return res.slots.slice(0, n);
+  } catch (e) {
+    if (e instanceof DomainError) return []; // e.g. the arrival is at the end of the horizon: nothing later to offer
+    throw e;
+  }
 }
 
 // --- live ETA and at-risk ------------------------------------------------------------------------

@@ -72,6 +72,21 @@ describe('quotes and availability', () => {
     expect(after.body.rejected).toBeDefined();
   });
 
+  it('refuses promises for the past and beyond the planning horizon, naming the field', async () => {
+    const past = await s.req('POST', `/v1/workshops/${t.wid}/quotes`, { plannedArrival: '2026-11-20T08:00:00+01:00', operations: [{ opCode: 'SVC' }] });
+    expect(past.status).toBe(400);
+    expect(past.body.errors[0]).toMatchObject({ path: 'plannedArrival', code: 'in_the_past' });
+    const late = await s.req('GET', `/v1/workshops/${t.wid}/availability?opCodes=SVC&from=2027-06-01`);
+    expect(late.status).toBe(400);
+    expect(late.body.errors[0]).toMatchObject({ path: 'query.from', code: 'beyond_horizon' });
+    // 60 hours of work for the only technician cannot finish inside the three-week horizon
+    const huge = await s.req('POST', `/v1/workshops/${t.wid}/quotes`, {
+      plannedArrival: '2026-12-07T08:00:00+01:00',
+      operations: Array.from({ length: 30 }, () => ({ opCode: 'SVC', hours: 2 })),
+    });
+    expect(huge.status === 409 || huge.body.bookable === false).toBe(true);
+  });
+
   it('rejects bad availability queries naming the field', async () => {
     const r1 = await s.req('GET', `/v1/workshops/${t.wid}/availability?opCodes=`);
     expect(r1.status).toBe(400);
