@@ -55,7 +55,7 @@ describe('floor events and the job clock', () => {
   });
 
   it('rejects bad events without changing the repair order', async () => {
-    const a = (await s.req('POST', `/v1/workshops/${w.id}/appointments`, APPOINTMENT)).body;
+    const a = (await s.req('POST', `/v1/workshops/${w.id}/appointments`, { ...APPOINTMENT, plannedArrival: '2026-11-25T08:00:00+01:00' })).body;
     await ev(a.id, { type: 'checked_in' });
     const before = (await s.req('GET', `/v1/appointments/${a.id}`)).body;
     const cases: [unknown, number][] = [
