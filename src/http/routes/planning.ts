@@ -7,6 +7,7 @@ import { boardForecast } from '../../app/promises.js';
 import { DateTime } from 'luxon';
 import { Instant, LocalDate } from '../../model/common.js';
 import type { Api } from '../api.js';
+import { BoardResponse, PlanResponse } from '../../model/responses.js';
 import { QInstant } from './query.js';
 
 const ReplanBody = z
@@ -28,6 +29,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
       description:
         'Warm-starts from the stored plan so that a replan moves as little as it can. Returns the assignments, the objective breakdown (weighted tardiness, sum of completion times, overtime, changes), a lower bound and solver statistics.',
       body: ReplanBody,
+      response: PlanResponse,
       errors: [404, 422],
       handler: async ({ params, body }) => {
         getWorkshop(ctx, params.workshopId);
@@ -45,6 +47,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
       tag: 'planning',
       summary: 'The current plan (recomputed when the workshop changed since it was made)',
       query: z.strictObject({ asOf: QInstant.optional() }),
+      response: PlanResponse,
       errors: [404],
       handler: async ({ params, query }) => presentPlan(await currentPlan(ctx, params.workshopId, query.asOf ? Date.parse(query.asOf) : undefined)),
     })
@@ -57,6 +60,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
         date: LocalDate.optional().meta({ description: 'local date (default: today in the workshop zone)' }),
         asOf: QInstant.optional(),
       }),
+      response: BoardResponse,
       errors: [404],
       handler: async ({ params, query }) => {
         const w = getWorkshop(ctx, params.workshopId);

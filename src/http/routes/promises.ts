@@ -6,7 +6,8 @@ import { getWorkshop } from '../../app/catalog.js';
 import { checkIdempotencyKey } from '../../app/idempotency.js';
 import { atRisk, availability, book, eta, quote } from '../../app/promises.js';
 import { DomainError } from '../../app/errors.js';
-import { AppointmentInput } from '../../model/workshop.js';
+import { Appointment, AppointmentInput } from '../../model/workshop.js';
+import { AtRiskResponse, AvailabilityResponse, EtaResponse, QuoteResponse } from '../../model/responses.js';
 import { OpCode } from '../../model/common.js';
 import { reply, type Api } from '../api.js';
 import { QDateOrInstant, QInstant, toMs, toMsEnd } from './query.js';
@@ -36,7 +37,8 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       description:
         'Tentatively inserts the job into the current plan and returns the promise (the quantile at the workshop target plus handover buffer, rounded up to 5 minutes), the quantiles, the on-time probability, the bottleneck and which existing promises would fall below target.',
       body: QuoteRequest,
-      errors: [404, 422],
+      response: QuoteResponse,
+      errors: [404, 409, 422],
       handler: async ({ params, body }) => {
         const { asOf, ...job } = body;
         const r = await quote(ctx, params.workshopId, job, asOf ? Date.parse(asOf) : undefined);
@@ -56,6 +58,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
         waiter: Bool.default(false),
         asOf: QInstant.optional(),
       }),
+      response: AvailabilityResponse,
       errors: [404, 422],
       handler: async ({ params, query }) => {
         const w = getWorkshop(ctx, params.workshopId);
@@ -79,6 +82,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       body: AppointmentInput,
       headers: ['Idempotency-Key'],
       status: 201,
+      response: Appointment.extend({ quote: QuoteResponse.optional() }),
       errors: [404, 409, 422],
       handler: async ({ params, body, req }) => {
         const key = checkIdempotencyKey(req.header('idempotency-key'));
@@ -93,6 +97,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       tag: 'promises',
       summary: 'Live ETA: the ready-by forecast on the current plan (quantiles, probability of meeting the promise, bottleneck)',
       query: z.strictObject({ asOf: QInstant.optional() }),
+      response: EtaResponse,
       errors: [404],
       handler: ({ params, query }) => eta(ctx, params.appointmentId, query.asOf ? Date.parse(query.asOf) : undefined),
     })
@@ -106,6 +111,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
         days: z.coerce.number().int().min(1).max(14).optional(),
         asOf: QInstant.optional(),
       }),
+      response: AtRiskResponse,
       errors: [404],
       handler: ({ params, query }) => atRisk(ctx, params.workshopId, { threshold: query.threshold, days: query.days, asOfMs: query.asOf ? Date.parse(query.asOf) : undefined }),
     });

@@ -1,0 +1,150 @@
+/**
+ * Response shapes of the planning and promise endpoints, for the OpenAPI document (clients such
+ * as dispatch boards and advisor screens generate code from it). A test parses real responses
+ * with these schemas, so the documentation cannot drift from what the service sends.
+ */
+import { z } from 'zod';
+
+const When = z.string().meta({ format: 'date-time' });
+const Prob = z.number().min(0).max(1);
+
+export const PlanResponse = z
+  .object({
+    workshopId: z.string(),
+    asOf: When,
+    revision: z.number().int(),
+    objective: z.object({
+      weightedTardiness: z.number(),
+      sumCompletion: z.number(),
+      overtimeMinutes: z.number(),
+      changes: z.number(),
+      makespan: z.number(),
+      total: z.number(),
+    }),
+    lowerBound: z.number().meta({ description: 'lower bound on weighted tardiness (minutes × weight)' }),
+    stats: z.object({ engine: z.string(), iterations: z.number(), elapsedMs: z.number(), opsMoved: z.number().nullable() }).loose(),
+    assignments: z.array(
+      z.object({ appointmentId: z.string(), opIndex: z.number().int(), opCode: z.string(), technicianId: z.string(), bayId: z.string().nullable(), start: When, end: When }),
+    ),
+    unscheduled: z.array(z.object({ appointmentId: z.string(), opIndex: z.number().int(), opCode: z.string(), reason: z.string() })),
+  })
+  .meta({ id: 'Plan' });
+
+const BoardItem = z.object({
+  appointmentId: z.string(),
+  opIndex: z.number().int(),
+  opCode: z.string(),
+  opName: z.string(),
+  vehicle: z.object({ plate: z.string().nullable(), make: z.string().nullable(), model: z.string().nullable() }),
+  customer: z.string(),
+  transport: z.string(),
+  start: When,
+  end: When,
+  status: z.string(),
+  appointmentStatus: z.string(),
+  promisedAt: When.nullable(),
+  plannedReady: When.nullable(),
+  lateRisk: z.enum(['ok', 'tight', 'at_risk', 'late', 'no_promise']),
+  onTimeProbability: Prob.nullable(),
+  slackMinutes: z.number().nullable(),
+});
+
+export const BoardResponse = z
+  .object({
+    workshopId: z.string(),
+    date: z.string(),
+    asOf: When,
+    technicians: z.array(z.object({ technicianId: z.string(), name: z.string(), operations: z.array(BoardItem.extend({ bayId: z.string().nullable() })) })),
+    bays: z.array(z.object({ bayId: z.string(), name: z.string(), operations: z.array(BoardItem.extend({ technicianId: z.string() })) })),
+    unscheduled: z.array(z.object({ appointmentId: z.string(), opIndex: z.number().int(), opCode: z.string(), reason: z.string() })),
+  })
+  .meta({ id: 'Board' });
+
+const Quantiles = z.object({ p50: When, p80: When, p90: When, p95: When });
+const Bottleneck = z
+  .object({ kind: z.enum(['technician', 'bay', 'release', 'own_work']), id: z.string().nullable(), name: z.string().nullable(), share: Prob })
+  .nullable();
+
+export const QuoteResponse = z
+  .object({
+    arrival: When,
+    transport: z.string(),
+    promisedReadyBy: When,
+    target: Prob,
+    onTimeProbability: Prob,
+    quantiles: Quantiles,
+    plannedFinish: When,
+    bottleneck: Bottleneck,
+    plannedOperations: z.array(z.object({ opCode: z.string(), technicianId: z.string(), bayId: z.string().nullable(), start: When, end: When })),
+    effectOnExistingPromises: z.object({
+      affected: z.number().int(),
+      belowTarget: z.array(z.object({ appointmentId: z.string(), before: Prob, after: Prob })),
+    }),
+    bookable: z.boolean(),
+    reason: z.string().optional(),
+    samples: z.number().int(),
+  })
+  .meta({ id: 'Quote' });
+
+export const AvailabilityResponse = z
+  .object({
+    workshopId: z.string(),
+    opCodes: z.array(z.string()),
+    waiter: z.boolean(),
+    target: Prob,
+    asOf: When,
+    slots: z.array(z.object({ start: When, promisedReadyBy: When, onTimeProbability: Prob })),
+    rejected: z.record(z.string(), z.number().int()).meta({ description: 'rejected candidate slots by reason' }),
+    days: z.array(
+      z.object({
+        date: z.string(),
+        offeredSlots: z.number().int(),
+        slots: z.number().int(),
+        freeTechnicianMinutesBySkill: z.record(z.string(), z.number()),
+        freeBayMinutesByCapability: z.record(z.string(), z.number()),
+      }),
+    ),
+    stats: z.object({ candidates: z.number().int(), simulated: z.number().int(), reused: z.number().int(), skippedEarly: z.number().int(), samples: z.number().int(), computeMs: z.number() }),
+  })
+  .meta({ id: 'Availability' });
+
+export const EtaResponse = z
+  .object({
+    appointmentId: z.string(),
+    status: z.string(),
+    promisedAt: When.nullable(),
+    asOf: When.optional(),
+    readyAt: When.nullable().optional(),
+    onTime: z.boolean().nullable().optional(),
+    forecast: Quantiles.nullable().optional(),
+    probabilityOnTime: Prob.nullable().optional(),
+    bottleneck: Bottleneck.optional(),
+    reason: z.string().optional(),
+    operations: z
+      .array(z.object({ opIndex: z.number().int(), opCode: z.string(), status: z.string(), technicianId: z.string().nullable(), plannedStart: When.nullable(), plannedEnd: When.nullable() }))
+      .optional(),
+  })
+  .meta({ id: 'Eta' });
+
+export const AtRiskResponse = z
+  .object({
+    workshopId: z.string(),
+    threshold: Prob,
+    asOf: When,
+    checked: z.number().int(),
+    items: z.array(
+      z.object({
+        appointmentId: z.string(),
+        customer: z.string(),
+        phone: z.string().nullable(),
+        vehicle: z.string().nullable(),
+        transport: z.string(),
+        status: z.string(),
+        promisedAt: When.nullable(),
+        probabilityOnTime: Prob,
+        forecastP90: When,
+        cause: Bottleneck,
+      }),
+    ),
+  })
+  .meta({ id: 'AtRisk' });
