@@ -4,6 +4,7 @@
  * generator (earliest slot, greedy bay) on the Timetable. Construction is priority dispatch with a
  * heap; improvement is a seeded local search on the list and the technician choice.
  */
+import { Pacer } from './pacer.js';
 import TinyQueue from 'tinyqueue';
 import type { Rng } from '../../lib/random.js';
 import type { Assignment, PlanObjective, SchedulingModel, Weights } from './model.js';
@@ -253,7 +254,6 @@ export interface SearchOpts {
 
 export interface SearchOut { order: number[]; assign: Int32Array; best: Sched; bestEval: Eval; iterations: number; timeToBest: number; aborted: boolean }
 
-const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 
 /**
  * Seeded local search over (list, technician). Moves: pull an op of a late job earlier in the list,
@@ -285,9 +285,8 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
   const movableJobs = jobOps.map((l, j) => (l.length ? j : -1)).filter((j) => j >= 0);
   const multiAlt = order.filter((op) => model.ops[op].alternatives.length > 1);
   let iterations = 0;
-  let aborted = false;
-  let lastYield = performance.now();
-  if (order.length === 0) return { order, assign, best, bestEval, iterations, timeToBest, aborted };
+  const pacer = new Pacer(opts.deadline, opts.signal);
+  if (order.length === 0) return { order, assign, best, bestEval, iterations, timeToBest, aborted: false };
 
   const pickJob = (): number => {
     const r = rng.next();
@@ -321,15 +320,7 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
     reindex(i, j);
   };
 
-  while (iterations < opts.maxIterations) {
-    if (opts.signal?.aborted) { aborted = true; break; }
-    const now = performance.now();
-    if (now >= opts.deadline) break;
-    if (now - lastYield > 20) {
-      await yieldNow();
-      lastYield = performance.now();
-      if (opts.signal?.aborted) { aborted = true; break; }
-    }
+  while (iterations < opts.maxIterations && (await pacer.proceed())) {
     iterations++;
     const r = rng.next();
     let undo: () => void;
@@ -398,5 +389,5 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
       }
     } else undo();
   }
-  return { order: bestOrder, assign: bestAssign, best, bestEval, iterations, timeToBest, aborted };
+  return { order: bestOrder, assign: bestAssign, best, bestEval, iterations, timeToBest, aborted: pacer.aborted };
 }

@@ -4,6 +4,7 @@
  * flexible-job-shop fast path for the makespan; local search otherwise) → plan with objective,
  * lower bound and stats. Anytime, seeded, abortable; replans warm-start from the previous plan.
  */
+import { yieldNow } from './pacer.js';
 import TinyQueue from 'tinyqueue';
 import { Rng } from '../../lib/random.js';
 import {
@@ -150,7 +151,6 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
 
   // ---- construction
   // let the event loop breathe between the synchronous phases (each is tens of ms on 1,000 ops)
-  const yieldNow = () => new Promise<void>((r) => setImmediate(r));
   await yieldNow();
   const s = new Sched(ctx.n);
   let order: number[];
