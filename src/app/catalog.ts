@@ -6,7 +6,6 @@
 import { DateTime } from 'luxon';
 import type { z } from 'zod';
 import {
-  APPOINTMENT_STATUSES,
   AppointmentInput,
   AppointmentPatch,
   BayInput,
@@ -329,4 +328,3 @@ export function deleteAppointment(ctx: AppContext, id: string): void {
   });
 }
 
-export const STATUS_LIST = APPOINTMENT_STATUSES;

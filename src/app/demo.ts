@@ -114,6 +114,3 @@ export function loadScenario(ctx: AppContext, s: Scenario, opts: { withBookings:
   });
 }
 
-export function parseScenario(value: unknown): Scenario {
-  return parseOrThrow(Scenario, value);
-}

@@ -4,7 +4,6 @@
  * into the duration history, and bumps the workshop revision so the next plan read replans
  * (warm-started: the plan moves as little as it can).
  */
-import { DateTime } from 'luxon';
 import { AbsenceInput, FloorEvent, type Appointment, type AppointmentOperation, type OpStatus } from '../model/workshop.js';
 import type { AppContext } from './context.js';
 import { applyStatus, getAppointment, getWorkshop, msToZoned, saveAppointment, technicians, toZoned } from './catalog.js';
@@ -134,8 +133,4 @@ export function addAbsence(ctx: AppContext, workshopId: string, technicianId: st
   const t = technicians.get(ctx, workshopId, technicianId);
   const norm = { ...absence, from: toZoned(absence.from, w.timeZone), to: toZoned(absence.to, w.timeZone) };
   return technicians.update(ctx, workshopId, t.id, { absences: [...t.absences, norm] });
-}
-
-export function dayOf(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toISODate()!;
 }

@@ -10,7 +10,7 @@ import { DomainError } from '../app/errors.js';
 import type { AppContext } from '../app/context.js';
 import { Api } from './api.js';
 import { buildOpenApi } from './openapi.js';
-import { problem, sendProblem, STATUS_OF } from './problem.js';
+import { problem, sendProblem } from './problem.js';
 import { registerCatalogRoutes } from './routes/catalog.js';
 import { registerAppointmentRoutes } from './routes/appointments.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -113,5 +113,5 @@ export function createApp(deps: AppDeps) {
     sendProblem(req, res, problem('internal_error', 'an unexpected error occurred; the request id identifies it in the logs'));
   });
 
-  return { app, api, openapi, statusOf: STATUS_OF };
+  return { app, api, openapi };
 }

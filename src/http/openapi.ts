@@ -55,7 +55,7 @@ export function buildOpenApi(endpoints: AnyEndpoint[], info: { title: string; ve
     if (e.body || e.bodyDoc) {
       const doc = e.bodyDoc ? schemaOf(e.bodyDoc, 'input') : schemaOf(e.body!, 'input');
       op.requestBody = {
-        required: e.method !== 'patch' ? true : true,
+        required: !(e.body && e.body.safeParse(undefined).success), // e.g. POST …/plan may be sent empty
         content: { 'application/json': { schema: e.method === 'patch' ? optionalAll(doc) : doc } },
       };
     }

@@ -318,7 +318,6 @@ export class PromiseSimulation {
     this.succ = model.ops.map(() => []);
     this.facts = model.ops.map(() => null);
     for (const o of order) {
-      const op = model.ops[o];
       const a = plan.assignments[o];
       const { preds, kinds } = this.predList(o, techPrev[o], bayPrev[o]);
       for (const p of preds) this.succ[p].push(o);

@@ -1,5 +1,4 @@
 /** Routes of appointments (repair orders): list/create under a workshop, item operations by id. */
-import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import * as uc from '../../app/catalog.js';
 import { page, Pagination, PatchBody } from '../../model/common.js';
