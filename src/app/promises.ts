@@ -97,9 +97,9 @@ function newJobSpec(plan: PlanState, apt: Appointment): { spec: NewJobSpec; refs
       release: r.job.release,
       due: r.job.due,
       weight: r.job.weight,
-      ops: r.ops.map((o) => ({
+      ops: r.ops.map((o, i) => ({
         key: o.key,
-        opCode: c.catalogue.get(r.opRefs[r.ops.indexOf(o)].opCode)?.opCode ?? r.opRefs[r.ops.indexOf(o)].opCode,
+        opCode: r.opRefs[i].opCode,
         release: o.release,
         splittable: o.splittable,
         parallel: o.parallel,

@@ -8,7 +8,7 @@
 import { QueueingInputError, positiveInt } from './errors.js';
 import { poissonMix, solveDecreasing } from './special.js';
 import { validateQuantiles, validateRates, validateThresholds } from './mmc.js';
-import type { WaitQuantile, WaitTailPoint } from './types.js';
+import type { StationaryMetrics } from './types.js';
 
 export interface MmckInput {
   /** λ, offered arrivals per minute (before blocking) */
@@ -24,29 +24,15 @@ export interface MmckInput {
   includeDistribution?: boolean;
 }
 
-export interface MmckResult {
+/** The stationary metrics of admitted customers, plus what a finite system adds. */
+export interface MmckResult extends StationaryMetrics {
   model: 'mmck';
-  /** a finite system always has a steady state */
-  stable: true;
   servers: number;
   capacity: number;
-  offeredLoad: number;
   /** P(an arrival is turned away) = π_K (PASTA) */
   blockingProbability: number;
   /** λ(1 − π_K), admitted customers per minute */
   effectiveArrivalRate: number;
-  /** carried load / c = λ_eff / (cμ) */
-  utilisation: number;
-  /** P(an admitted customer waits) */
-  probWait: number;
-  /** Wq of admitted customers, minutes */
-  meanWait: number;
-  meanQueue: number;
-  meanInSystem: number;
-  /** W of admitted customers, minutes */
-  meanSojourn: number;
-  waitTail: WaitTailPoint[];
-  waitQuantiles: WaitQuantile[];
   distribution?: number[];
 }
 

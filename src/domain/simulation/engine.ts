@@ -192,30 +192,27 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
   const actualLead: number[] = [];
   let replans = 0, quotes = 0;
 
+  /** adds the minutes of [s, e) to the local hour-of-day bins they fall in */
+  const spreadByHour = (s: number, e: number, bins: Float64Array | number[]) => {
+    let t = s;
+    while (t < e) {
+      const d = dayOf(t);
+      const h = hourOf(t, d);
+      const next = Math.min(e, h >= 23 ? W.dayStart[d + 1] : W.dayStart[d] + (h + 1) * 60);
+      bins[h] += next - t;
+      t = next > t ? next : e;
+    }
+  };
   const addBusy = (s: number, e: number, onRo: boolean) => {
     if (e <= s) return;
     const len = e - s;
     busy += len;
     if (onRo) busyOnRo += len;
-    let t = s;
-    while (t < e) {
-      const d = dayOf(t);
-      const h = hourOf(t, d);
-      const next = Math.min(e, h >= 23 ? W.dayStart[d + 1] : W.dayStart[d] + (h + 1) * 60);
-      byHourBusy[h] += next - t;
-      t = next > t ? next : e;
-    }
+    spreadByHour(s, e, byHourBusy);
   };
   const addAttended = (s: number, e: number) => {
     attended += e - s;
-    let t = s;
-    while (t < e) {
-      const d = dayOf(t);
-      const h = hourOf(t, d);
-      const next = Math.min(e, h >= 23 ? W.dayStart[d + 1] : W.dayStart[d] + (h + 1) * 60);
-      byHourAttended[h] += next - t;
-      t = next > t ? next : e;
-    }
+    spreadByHour(s, e, byHourAttended);
   };
 
   // ---------------------------------------------------------------- duration model (belief, learnt)
