@@ -79,12 +79,13 @@ describe('quotes and availability', () => {
     const late = await s.req('GET', `/v1/workshops/${t.wid}/availability?opCodes=SVC&from=2027-06-01`);
     expect(late.status).toBe(400);
     expect(late.body.errors[0]).toMatchObject({ path: 'query.from', code: 'beyond_horizon' });
-    // 60 hours of work for the only technician cannot finish inside the three-week horizon
+    // 60 hours of work for the only technician, starting in the horizon's last week: no gap left for all of it
     const huge = await s.req('POST', `/v1/workshops/${t.wid}/quotes`, {
       plannedArrival: '2026-12-07T08:00:00+01:00',
       operations: Array.from({ length: 30 }, () => ({ opCode: 'SVC', hours: 2 })),
     });
-    expect(huge.status === 409 || huge.body.bookable === false).toBe(true);
+    expect(huge.status).toBe(409);
+    expect(huge.body.code).toBe('capacity_exhausted');
   });
 
   it('rejects bad availability queries naming the field', async () => {

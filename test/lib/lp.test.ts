@@ -51,7 +51,8 @@ describe('solveLp', () => {
       { deadlineMs: 50 },
     );
     const ms = performance.now() - t0;
-    expect(['timeout', 'optimal']).toContain(out.status);
+    expect(out.status).toBe('timeout'); // branch and bound needs far longer than 50 ms here
+    expect(ms).toBeGreaterThanOrEqual(45);
     expect(ms).toBeLessThan(1500);
   });
 
