@@ -47,6 +47,7 @@ describe('planning API', () => {
     }
     expect(r.body.objective).toHaveProperty('weightedTardiness');
     expect(r.body.lowerBound).toBeGreaterThanOrEqual(0);
+    expect(r.body.lowerBound).toBeLessThanOrEqual(r.body.objective.weightedTardiness); // a bound, not a guess
     // independent check of the compiled model and stored plan
     const snap = loadSnapshot(s.store, wid)!;
     const compiled = compileWorkshop(snap, s.ctx.clock.now());
