@@ -85,7 +85,9 @@ export function compileWorkshop(
       minus: t.absences.map((a) => [Date.parse(a.from), Date.parse(a.to)] as const),
     }),
   }));
-  const bays = snap.bays.map((b) => ({ key: b.id, open: buildCalendar({ zone, originMs, fromMs, toMs, weekly: w.openingHours, closedDates: closed }) }));
+  // every bay follows the workshop's opening hours: one calendar, built once and shared
+  const open = buildCalendar({ zone, originMs, fromMs, toMs, weekly: w.openingHours, closedDates: closed });
+  const bays = snap.bays.map((b) => ({ key: b.id, open }));
   const techIndex = new Map(snap.technicians.map((t, i) => [t.id, i]));
   const bayIndex = new Map(snap.bays.map((b, i) => [b.id, i]));
   const catalogue = new Map(snap.operations.map((o) => [o.opCode, o]));
