@@ -73,18 +73,17 @@ export function compileWorkshop(
   const horizonEnd = msToMin(toMs, originMs);
   const closed = new Set(w.closedDates);
 
-  const techs = snap.technicians.map((t) => ({
-    key: t.id,
-    work: buildCalendar({
-      zone,
-      originMs,
-      fromMs,
-      toMs,
-      weekly: shiftsToWeekly(t.shifts),
-      closedDates: closed,
-      minus: t.absences.map((a) => [Date.parse(a.from), Date.parse(a.to)] as const),
-    }),
-  }));
+  // technicians on the same shift pattern (and absences) share one calendar
+  const byPattern = new Map<string, number[]>();
+  const techs = snap.technicians.map((t) => {
+    const pattern = JSON.stringify([t.shifts, t.absences]);
+    let work = byPattern.get(pattern);
+    if (!work) {
+      const minus = t.absences.map((a) => [Date.parse(a.from), Date.parse(a.to)] as const);
+      byPattern.set(pattern, (work = buildCalendar({ zone, originMs, fromMs, toMs, weekly: shiftsToWeekly(t.shifts), closedDates: closed, minus })));
+    }
+    return { key: t.id, work };
+  });
   // every bay follows the workshop's opening hours: one calendar, built once and shared
   const open = buildCalendar({ zone, originMs, fromMs, toMs, weekly: w.openingHours, closedDates: closed });
   const bays = snap.bays.map((b) => ({ key: b.id, open }));
