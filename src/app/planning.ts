@@ -8,7 +8,7 @@ import type { Appointment } from '../model/workshop.js';
 import { compileWorkshop, loadSnapshot, type CompiledWorkshop, type WorkshopSnapshot } from './compile.js';
 import type { AppContext } from './context.js';
 import { msToZoned } from './catalog.js';
-import { DomainError, notFound } from './errors.js';
+import { notFound } from './errors.js';
 
 export interface StoredAssignment {
   key: string; // "<appointmentId>#<opIndex>"
@@ -31,7 +31,6 @@ export interface PlanData {
   objective: Plan['objective'];
   lowerBound: number;
   stats: Omit<SolveStats, 'issues'> & { issues: number };
-  violations: number;
 }
 
 export interface PlanState {
@@ -101,7 +100,8 @@ export async function replan(
     previous: previousFor(compiled, stored),
   });
   const violations = verifyPlan(compiled.model, result.plan);
-  if (violations.length) throw new DomainError('model_invalid', `the solver produced an infeasible plan (${violations[0].message})`);
+  // the independent checker guards every plan the service stores; a violation is our bug, not the caller's input
+  if (violations.length) throw new Error(`solver produced an infeasible plan: ${violations[0].code} ${violations[0].message}`);
   const plan = result.plan;
   const data: PlanData = {
     asOfMs,
@@ -113,7 +113,6 @@ export async function replan(
     objective: plan.objective,
     lowerBound: plan.lowerBound,
     stats: { ...result.stats, issues: result.stats.issues.length },
-    violations: violations.length,
   };
   const state = { data, compiled, snapshot, plan };
   if (opts.persist !== false) {
