@@ -37,9 +37,7 @@ export const AT_RISK_DAYS = 3;
 
 interface PromiseState {
   plan: PlanState;
-  durations: DurationModel;
   promise: PromiseContext;
-  observations: number;
 }
 
 const states = new WeakMap<AppContext, { promise: Map<string, PromiseState>; avail: Map<string, unknown>; mutex: KeyedMutex }>();
@@ -49,16 +47,14 @@ function local(ctx: AppContext) {
   return s;
 }
 
-export function durationModelFor(ctx: AppContext, plan: PlanState): { model: DurationModel; n: number } {
+/** The duration model of a workshop: the catalogue's priors updated by its job-clock history. */
+export function durationModelFor(ctx: AppContext, plan: PlanState): DurationModel {
   const obs = ctx.store.observations.list(plan.snapshot.workshop.id);
   const priors = new Map(plan.snapshot.operations.map((o) => [o.opCode, o.cv]));
-  return {
-    model: fitDurationModel(
-      priors,
-      obs.map((o) => ({ opCode: o.opCode, technicianKey: o.technicianId, plannedMinutes: o.plannedMinutes, actualMinutes: o.actualMinutes })),
-    ),
-    n: obs.length,
-  };
+  return fitDurationModel(
+    priors,
+    obs.map((o) => ({ opCode: o.opCode, technicianKey: o.technicianId, plannedMinutes: o.plannedMinutes, actualMinutes: o.actualMinutes })),
+  );
 }
 
 /** The promise context of the current plan (cached with it). */
@@ -67,12 +63,11 @@ export async function promiseState(ctx: AppContext, workshopId: string, asOfMs?:
   const cache = local(ctx).promise;
   const hit = cache.get(workshopId);
   if (hit && hit.plan === plan) return hit;
-  const d = durationModelFor(ctx, plan);
   const promise = createPromiseContext(
-    { model: plan.compiled.model, plan: plan.plan, opCodes: plan.compiled.opRefs.map((r) => r.opCode), durations: d.model },
+    { model: plan.compiled.model, plan: plan.plan, opCodes: plan.compiled.opRefs.map((r) => r.opCode), durations: durationModelFor(ctx, plan) },
     { asOf: plan.compiled.asOfMin, seed: 1 },
   );
-  const state = { plan, durations: d.model, promise, observations: d.n };
+  const state = { plan, promise };
   cache.set(workshopId, state);
   return state;
 }
@@ -242,15 +237,17 @@ export async function availability(ctx: AppContext, workshopId: string, q: Avail
   const asOfMs = q.asOfMs ?? ctx.clock.now();
   const key = JSON.stringify([st.plan.data.revision, st.plan.data.asOfMs, q.fromMs, q.toMs, q.opCodes, q.waiter]);
   const cache = local(ctx).avail;
-  let result = cache.get(key) as ReturnType<typeof computeAvailability> | undefined;
-  if (!result) {
-    result = computeAvailability(ctx, w, st, q);
+  let cached = cache.get(key) as { result: ReturnType<typeof computeAvailability>; startMs: number[] } | undefined;
+  if (!cached) {
+    const result = computeAvailability(ctx, w, st, q);
+    cached = { result, startMs: result.slots.map((s) => Date.parse(s.start)) };
     if (cache.size > 200) cache.clear();
-    cache.set(key, result);
+    cache.set(key, cached);
   }
   // slots already in the past are not offered even from a cached answer
-  const now = DateTime.fromMillis(asOfMs).toMillis();
-  return { ...result, slots: result.slots.filter((s) => Date.parse(s.start) >= now - 60_000) };
+  const { result, startMs } = cached;
+  const first = startMs.findIndex((t) => t >= asOfMs - 60_000);
+  return first === 0 ? result : { ...result, slots: first < 0 ? [] : result.slots.slice(first) };
 }
 
 function computeAvailability(ctx: AppContext, w: Workshop, st: PromiseState, query: AvailabilityQuery) {
