@@ -100,6 +100,25 @@ describe('quotes and availability', () => {
   });
 });
 
+describe('availability over time', () => {
+  it('stops offering slots that have passed, even from the cached answer', async () => {
+    const clock = fixedClock(Date.parse('2026-11-24T07:00:00Z')); // 08:00 Berlin
+    const s = await startTestServer({}, { clock });
+    try {
+      const t = await tinyWorkshop(s);
+      const url = `/v1/workshops/${t.wid}/availability?from=2026-11-24&to=2026-11-24&opCodes=OIL`;
+      const first = (await s.req('GET', url)).body.slots.map((x: { start: string }) => x.start);
+      expect(first[0]).toBe('2026-11-24T08:00:00+01:00');
+      clock.advance(10 * 60_000); // 08:10: the plan is still fresh, so the cached answer is served
+      const later = (await s.req('GET', url)).body.slots.map((x: { start: string }) => x.start);
+      expect(later[0]).toBe('2026-11-24T08:15:00+01:00');
+      expect(later).toEqual(first.filter((x: string) => x >= '2026-11-24T08:15'));
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('booking', () => {
   it('50 parallel bookings of the last capacity: exactly as many succeed as fit, the rest get 409 with alternatives', async () => {
     // how many fit, booking one after the other
