@@ -14,7 +14,7 @@
  */
 import { intersectIntervals, type Plan, type SchedulingModel } from '../scheduling/model.js';
 import { InsertionSimulation } from './forecast.js';
-import { insertJob, promiseEffects, roundUp, Timelines, type NewJobSpec } from './insert.js';
+import { insertJob, promiseEffects, roundUp, Timelines, type Insertion, type NewJobSpec } from './insert.js';
 import type { PromiseContext } from './context.js';
 
 export interface DayRange { start: number; end: number }
@@ -24,6 +24,11 @@ export interface AvailabilityRequest {
   slots: readonly number[];
   /** the new job; `release` is set to each slot */
   job: Omit<NewJobSpec, 'release'>;
+  /**
+   * the new job as dropped off at `start` (overrides `job`): for op releases that follow the slot,
+   * e.g. parts that arrive a fixed time after the drop-off
+   */
+  jobAt?: (start: number) => NewJobSpec;
   waiter: boolean;
   /** default 0.9 */
   target?: number;
@@ -38,6 +43,8 @@ export interface AvailabilityRequest {
   epsilon?: number;
   /** stop after the first offered slot (a customer who takes the first fit) */
   stopAtFirst?: boolean;
+  /** a rejected slot names only the first hurt promise found (faster: the effect propagation stops there) */
+  firstVictimOnly?: boolean;
   /**
    * effects on existing promises are assessed for ops planned to start before the new job's planned
    * finish + this window (default 1440: up to the next morning's replan; Infinity = whole plan)
@@ -73,6 +80,8 @@ export interface AvailabilityResult {
   reused: number;
   skippedEarly: number;
   samples: number;
+  /** the first offered slot's insertion and its simulation (to adopt it without redoing the work) */
+  accepted?: { start: number; insertion: Insertion; simulation: InsertionSimulation };
 }
 
 function dayIndex(days: readonly DayRange[], t: number): number {
@@ -88,12 +97,13 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
   const horizon = ctx.model.horizonEnd;
   const out: SlotResult[] = [];
   let simulated = 0, skippedEarly = 0, reused = 0;
+  let accepted: AvailabilityResult['accepted'];
   const window = req.effectWindowMinutes ?? 1440;
   const effectCache = new Map<string, string[]>();
   for (const start of req.slots) {
     const r: SlotResult = { start, offered: false, promise: null, onTimeProbability: null, plannedFinish: null };
     out.push(r);
-    const ins = insertJob(ctx.model, ctx.plan, { ...req.job, release: start }, tl);
+    const ins = insertJob(ctx.model, ctx.plan, req.jobAt ? req.jobAt(start) : { ...req.job, release: start }, tl);
     if (!ins.ok) { r.reason = 'no_capacity'; skippedEarly++; continue; }
     r.plannedFinish = ins.plannedFinish;
     const day = req.days && req.days.length ? req.days[dayIndex(req.days, start)] : undefined;
@@ -124,14 +134,15 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     let victims = effectCache.get(sig);
     if (victims) reused++;
     else {
-      victims = promiseEffects(isim, target, eps, ins.plannedFinish + window).filter((a) => a.hurt).map((v) => v.key);
+      victims = promiseEffects(isim, target, eps, ins.plannedFinish + window, req.firstVictimOnly).filter((a) => a.hurt).map((v) => v.key);
       effectCache.set(sig, victims);
     }
     if (victims.length) { r.reason = 'hurts_existing_promises'; r.victims = victims; continue; }
     r.offered = true;
+    accepted ??= { start, insertion: ins, simulation: isim };
     if (req.stopAtFirst) break;
   }
-  return { slots: out, simulated, skippedEarly, reused, samples: sim.S };
+  return { slots: out, simulated, skippedEarly, reused, samples: sim.S, ...(accepted ? { accepted } : {}) };
 }
 
 export interface FreeCapacity {

@@ -27,6 +27,12 @@ export interface PromiseContextOptions {
   screenSamples?: number;
 }
 
+export interface PromiseContextParts {
+  timelines?: Timelines;
+  full?: PromiseSimulation;
+  screen?: PromiseSimulation;
+}
+
 export class PromiseContext {
   readonly model: SchedulingModel;
   readonly plan: Plan;
@@ -34,9 +40,16 @@ export class PromiseContext {
   private fullSim?: PromiseSimulation;
   private screenSim?: PromiseSimulation;
 
-  constructor(readonly input: PromiseContextInput, readonly opts: PromiseContextOptions = {}) {
+  /**
+   * `parts`: simulations and timelines the caller already holds for (model, plan), e.g. kept up to
+   * date incrementally with PromiseSimulation.extend / Timelines.extend; the missing ones are built lazily.
+   */
+  constructor(readonly input: PromiseContextInput, readonly opts: PromiseContextOptions = {}, parts: PromiseContextParts = {}) {
     this.model = input.model;
     this.plan = input.plan;
+    this.tl = parts.timelines;
+    this.fullSim = parts.full;
+    this.screenSim = parts.screen;
   }
 
   get timelines(): Timelines { return (this.tl ??= new Timelines(this.model, this.plan)); }

@@ -153,6 +153,12 @@ export interface SimulationOptions {
   seed?: number;
   /** as-of minute: in-progress ops have [max(start, asOf), end) still to do (default: their start) */
   asOf?: number;
+  /**
+   * cache of the ops' standard normals by op key, shared by simulations with the same seed and
+   * sample count (a caller that builds many simulations of one evolving plan, e.g. a replication
+   * of the capacity simulator, draws each op's numbers once)
+   */
+  draws?: Map<string, Float64Array>;
 }
 
 export interface SimulationInput {
@@ -180,8 +186,6 @@ interface OpSim {
 }
 
 interface OpOut { end: Float64Array; bind: Int32Array; kind: Uint8Array }
-const NO_BIND = new Int32Array(0);
-const NO_KIND = new Uint8Array(0);
 
 function hashKey(key: string, seed: number): number {
   let h = 0x811c9dc5;
@@ -198,22 +202,6 @@ function durations(S: number, z: Float64Array, f: OpSim): Float64Array {
   if (f.df < Infinity && f.sigma > 0) for (let s = 0; s < S; s++) d[s] = f.planned * Math.exp(f.mu + f.sigma * studentTFromNormal(z[s], f.df));
   else for (let s = 0; s < S; s++) d[s] = f.planned * Math.exp(f.mu + f.sigma * z[s]);
   return (f.dur = d);
-}
-
-/** sampled ends only (no binding record): for propagation */
-function sampleEnds(S: number, z: Float64Array, f: OpSim, getEnd: (p: number) => Float64Array, end: Float64Array): void {
-  const dur = durations(S, z, f);
-  const cal = f.cal;
-  if (!Number.isNaN(f.fixedStart)) {
-    for (let s = 0; s < S; s++) end[s] = advanceWork(cal, f.fixedStart, dur[s]);
-    return;
-  }
-  end.fill(f.rel);
-  for (let j = 0; j < f.preds.length; j++) {
-    const e = getEnd(f.preds[j]);
-    for (let s = 0; s < S; s++) if (e[s] > end[s]) end[s] = e[s];
-  }
-  for (let s = 0; s < S; s++) end[s] = advanceWork(cal, end[s], dur[s]);
 }
 
 function sampleOp(S: number, z: Float64Array, f: OpSim, getEnd: (p: number) => Float64Array, out: OpOut): void {
@@ -237,6 +225,25 @@ function sampleOp(S: number, z: Float64Array, f: OpSim, getEnd: (p: number) => F
     for (let s = 0; s < S; s++) if (e[s] > end[s]) { end[s] = e[s]; bind[s] = p; kind[s] = k; }
   }
   for (let s = 0; s < S; s++) end[s] = advanceWork(cal, end[s], dur[s]);
+}
+
+/** binding candidates of a (non-fixed) op in a simulation's structure */
+function predsOf(
+  sim: { readonly model: SchedulingModel; readonly n: number; readonly scheduled: Uint8Array; readonly jobPrev: Int32Array },
+  o: number, techPrev: number, bayPrev: number,
+): { preds: number[]; kinds: number[] } {
+  const preds: number[] = [], kinds: number[] = [];
+  const op = sim.model.ops[o];
+  if (op.fixed) return { preds, kinds };
+  const add = (p: number, k: number) => {
+    if (p < 0 || (p < sim.n && !sim.scheduled[p]) || preds.includes(p)) return;
+    preds.push(p); kinds.push(k);
+  };
+  for (const p of op.preds) add(p, KIND_JOB);
+  add(sim.jobPrev[o], KIND_JOB);
+  add(techPrev, KIND_TECH);
+  add(bayPrev, KIND_BAY);
+  return { preds, kinds };
 }
 
 const cmpAssign = (plan: Pick<Plan, 'assignments'>) => (x: number, y: number) => {
@@ -268,13 +275,26 @@ export class PromiseSimulation {
   readonly bayPrev: Int32Array;
   readonly jobPrev: Int32Array;
   private readonly out: (OpOut | undefined)[];
-  private readonly zCache = new Map<string, Float64Array>();
-  private readonly calCache = new Map<number, readonly number[]>();
+  private readonly zCache: Map<string, Float64Array>;
+  private readonly calCache: Map<number, readonly number[]>;
   private readonly techCal: number[][];
   /** number of op simulations run (for tests and diagnostics) */
   simulatedOps = 0;
 
-  constructor(input: SimulationInput, opts: SimulationOptions = {}) {
+  constructor(input: SimulationInput, opts: SimulationOptions = {}, from?: InsertionSimulation) {
+    if (from) {
+      // the plan of `from` adopted: see extend()
+      const prev = from.base;
+      this.durations = prev.durations; this.S = prev.S; this.seed = prev.seed; this.asOf = prev.asOf;
+      this.zCache = prev.zCache; this.calCache = prev.calCache; this.techCal = prev.techCal;
+      this.model = { ...from.ext.model, techs: prev.model.techs };
+      this.plan = from.ext.plan;
+      this.n = this.model.ops.length;
+      const d = PromiseSimulation.derive(prev, from, this.model);
+      this.scheduled = d.scheduled; this.techSeq = d.techSeq; this.baySeq = d.baySeq; this.succ = d.succ; this.facts = d.facts;
+      this.techPrev = d.techPrev; this.bayPrev = d.bayPrev; this.jobPrev = d.jobPrev; this.out = d.out;
+      return;
+    }
     const { model, plan, durations, opCodes } = input;
     this.model = model;
     this.plan = plan;
@@ -282,6 +302,8 @@ export class PromiseSimulation {
     this.S = opts.samples ?? DEFAULT_SAMPLES;
     this.seed = opts.seed ?? 1;
     this.asOf = opts.asOf;
+    this.zCache = opts.draws ?? new Map();
+    this.calCache = new Map();
     const n = (this.n = model.ops.length);
     this.techCal = model.techs.map((t) => techAvailability(t));
     this.scheduled = new Uint8Array(n);
@@ -326,20 +348,96 @@ export class PromiseSimulation {
     this.out = new Array(n);
   }
 
+  /**
+   * The simulation of the plan with the insertion of `isim` adopted (the new ops become base ops):
+   * sequences, predecessor lists and successor lists are updated for the touched technicians and
+   * bays only, and every sampled op result that the insertion cannot have changed is kept. Ops the
+   * insertion simulation re-simulated take its results; ops downstream of what it did not check
+   * (outside its assessment window, or everything after the touched sequences when it did not
+   * propagate) are dropped and simulated again lazily. The same answers as a simulation built from
+   * scratch on the extended plan with the same seed, asOf and draws, at the cost of the affected cone.
+   */
+  extend(isim: InsertionSimulation): PromiseSimulation {
+    if (isim.base !== this) throw new Error('extend: the insertion simulation is not built on this simulation');
+    return new PromiseSimulation({ model: isim.ext.model, plan: isim.ext.plan, opCodes: isim.ext.newOpCodes, durations: this.durations }, {}, isim);
+  }
+
+  private static derive(prev: PromiseSimulation, isim: InsertionSimulation, model: SchedulingModel) {
+    const n = model.ops.length, n0 = prev.n;
+    const { plan, newOps, newOpCodes } = isim.ext;
+    const cmp = cmpAssign(plan);
+    const scheduled = new Uint8Array(n);
+    scheduled.set(prev.scheduled);
+    const added: number[] = [];
+    newOps.forEach((o) => {
+      const a = plan.assignments[o];
+      if (a && a.tech >= 0 && a.start >= 0 && a.end >= a.start) { scheduled[o] = 1; added.push(o); }
+    });
+    added.sort(cmp);
+    const grow = (x: Int32Array) => { const y = new Int32Array(n).fill(-1); y.set(x); return y; };
+    const techPrev = grow(prev.techPrev), bayPrev = grow(prev.bayPrev), jobPrev = grow(prev.jobPrev);
+    const techSeq = prev.techSeq.slice(), baySeq = prev.baySeq.slice();
+    const touched = new Set<number>(added);
+    const merge = (seqs: number[][], prevOf: Int32Array, r: number, o: number) => {
+      const row = seqs[r].slice();
+      let k = row.length;
+      while (k > 0 && cmp(row[k - 1], o) > 0) k--;
+      row.splice(k, 0, o);
+      seqs[r] = row;
+      for (let i = Math.max(0, k); i < Math.min(row.length, k + 2); i++) {
+        const p = i > 0 ? row[i - 1] : -1;
+        if (prevOf[row[i]] !== p) { prevOf[row[i]] = p; touched.add(row[i]); }
+      }
+    };
+    const jobLast = new Map<number, number>();
+    for (const o of added) {
+      const a = plan.assignments[o];
+      merge(techSeq, techPrev, a.tech, o);
+      if (a.bay >= 0) merge(baySeq, bayPrev, a.bay, o);
+      const op = model.ops[o];
+      if (!op.parallel) { jobPrev[o] = jobLast.get(op.job) ?? -1; jobLast.set(op.job, o); }
+    }
+    // predecessor lists of the new and re-linked ops, successor lists kept in step
+    const facts = prev.facts.slice();
+    facts.length = n;
+    for (let o = n0; o < n; o++) facts[o] ??= null;
+    const succ = prev.succ.slice();
+    for (let o = n0; o < n; o++) succ[o] = [];
+    const cloned = new Set<number>();
+    const row = (p: number) => { if (p < n0 && !cloned.has(p)) { succ[p] = succ[p].slice(); cloned.add(p); } return succ[p]; };
+    const scratch = { model, n, scheduled, jobPrev };
+    for (const o of [...touched].sort(cmp)) {
+      const { preds, kinds } = predsOf(scratch, o, techPrev[o], bayPrev[o]);
+      if (o >= n0) {
+        const a = plan.assignments[o];
+        facts[o] = prev.opFacts(o, a.tech, a.bay, a, newOpCodes[newOps.indexOf(o)] ?? '', preds, kinds, model);
+      } else {
+        const old = prev.facts[o]!;
+        for (const p of old.preds) { const r = row(p); const i = r.indexOf(o); if (i >= 0) r.splice(i, 1); }
+        facts[o] = { ...old, preds, kinds };
+      }
+      for (const p of preds) row(p).push(o);
+    }
+    // sampled results: keep, take the insertion's, or drop what it did not check
+    const out: (OpOut | undefined)[] = prev.out.slice();
+    out.length = n;
+    for (const [o, r] of isim.changed) out[o] = r;
+    for (const [o, r] of isim.unchanged) out[o] = r;
+    const stale = isim.unsettled();
+    const seen = new Set<number>();
+    while (stale.length) {
+      const o = stale.pop()!;
+      if (seen.has(o)) continue;
+      seen.add(o);
+      out[o] = undefined;
+      for (const x of succ[o]) stale.push(x);
+    }
+    return { scheduled, techSeq, baySeq, succ, facts, techPrev, bayPrev, jobPrev, out };
+  }
+
   /** binding candidates of a (non-fixed) op: job preds, previous op of the vehicle, technician and bay predecessors */
   predList(o: number, techPrev: number, bayPrev: number): { preds: number[]; kinds: number[] } {
-    const preds: number[] = [], kinds: number[] = [];
-    const op = this.model.ops[o];
-    if (op.fixed) return { preds, kinds };
-    const add = (p: number, k: number) => {
-      if (p < 0 || (p < this.n && !this.scheduled[p]) || preds.includes(p)) return;
-      preds.push(p); kinds.push(k);
-    };
-    for (const p of op.preds) add(p, KIND_JOB);
-    add(this.jobPrev[o], KIND_JOB);
-    add(techPrev, KIND_TECH);
-    add(bayPrev, KIND_BAY);
-    return { preds, kinds };
+    return predsOf(this, o, techPrev, bayPrev);
   }
 
   /** tech (work ∪ overtime) ∩ bay open */
@@ -532,6 +630,13 @@ export interface ExtendedPlan {
 export class InsertionSimulation {
   /** re-simulated base ops whose ends changed, and the new ops */
   readonly changed = new Map<number, OpOut>();
+  /** base ops re-simulated whose sampled ends came out identical to the base (kept for extend()) */
+  readonly unchanged = new Map<number, OpOut>();
+  /**
+   * ops whose inputs may have changed but that were not re-simulated: planned to start after the
+   * assessment window, or new ops reached again from a changed base op
+   */
+  readonly frontier = new Set<number>();
   /** base ops re-simulated (changed or not) */
   resimulated = 0;
 
@@ -556,11 +661,17 @@ export class InsertionSimulation {
         (groups.get(r) ?? groups.set(r, []).get(r)!).push(o);
       }
       for (const [r, list] of groups) {
-        const merged = seqs[r].concat(list).sort(cmp);
-        for (let i = 0; i < merged.length; i++) {
-          const o = merged[i], prev = i > 0 ? merged[i - 1] : -1;
-          if (isNew(o)) addPred(o, prev, kind);
-          else if (prev >= 0 && isNew(prev)) over.set(o, prev);
+        // the row is in planned order: merge the (few) new ops in by binary search
+        const row = seqs[r];
+        const merged: number[] = [];
+        let from = 0;
+        for (const o of list.sort(cmp)) {
+          let lo = from, hi = row.length;
+          while (lo < hi) { const m = (lo + hi) >> 1; if (cmp(row[m], o) < 0) lo = m + 1; else hi = m; }
+          addPred(o, merged.length && isNew(merged[merged.length - 1]) && lo === from ? merged[merged.length - 1] : lo > 0 ? row[lo - 1] : -1, kind);
+          if (lo < row.length) over.set(row[lo], o);
+          merged.push(o);
+          from = lo;
         }
       }
     };
@@ -588,19 +699,80 @@ export class InsertionSimulation {
     }
 
     this.facts = facts;
-    this.overridden = overridden;
-    // the new ops first: their preds are base ops (unchanged) or earlier new ops
-    const S = base.S;
-    for (const o of [...newOps].sort(cmp)) {
-      const r: OpOut = { end: new Float64Array(S), bind: new Int32Array(S), kind: new Uint8Array(S) };
-      sampleOp(S, base.z(model.ops[o].key), facts.get(o)!, this.getEnd, r);
-      this.changed.set(o, r);
+    // successors of the new ops, and the new ops that wait for a base op (the base may change first)
+    for (const [o, f] of facts) {
+      for (const p of f.preds) if (isNew(p) || isNew(o)) (this.newSucc.get(p) ?? this.newSucc.set(p, []).get(p)!).push(o);
     }
+    // one propagation in planned (topological) order: the new ops, the re-linked ops after them and
+    // whatever changes downstream; run now up to the last new op (so the new job's forecast is exact)
+    this.queue = new TinyQueue<number>([], cmp);
+    for (const o of newOps) this.enqueue(o);
+    for (const o of overridden) this.enqueue(o);
+    this.lastNew = newSorted[newSorted.length - 1];
+    this.run(Infinity, undefined, this.lastNew);
+  }
+
+  private readonly queue: TinyQueue<number>;
+  private readonly queued = new Set<number>();
+  /** successors that are not in base.succ: of a new op, and new ops waiting for a base op */
+  private readonly newSucc = new Map<number, number[]>();
+  private readonly lastNew: number;
+
+  private enqueue(o: number): void {
+    if (this.queued.has(o)) return;
+    this.queued.add(o);
+    this.queue.push(o);
+  }
+
+  /**
+   * Processes queued ops in planned order (a topological order of every edge): re-samples each,
+   * keeps it when its ends differ from the base (new ops always), queues its successors. Stops
+   * before ops after `until` (in planned order); base ops planned to start at or after
+   * `effectUntil` are left as frontier; `stop` may end it after a changed base op.
+   */
+  private run(effectUntil: number, stop: ((op: number) => boolean) | undefined, until: number): boolean {
+    const { base } = this;
+    const { model, plan } = this.ext;
+    const S = base.S, n = base.n;
+    const q = this.queue;
+    const cmp = cmpAssign(plan);
+    while (q.length) {
+      const o = q.peek()!;
+      if (until >= 0 && cmp(o, until) > 0) return false;
+      q.pop();
+      if (o < n && plan.assignments[o].start >= effectUntil) { this.frontier.add(o); continue; }
+      const f = this.facts.get(o) ?? base.facts[o]!;
+      if (o < n && this.facts.has(o) && !f.dur) f.dur = durations(S, base.z(model.ops[o].key), base.facts[o]!);
+      const r: OpOut = { end: new Float64Array(S), bind: new Int32Array(S), kind: new Uint8Array(S) };
+      sampleOp(S, base.z(model.ops[o].key), f, this.getEnd, r);
+      if (o >= n) this.changed.set(o, r);
+      else {
+        this.resimulated++;
+        const be = base.ends(o), end = r.end;
+        let same = true;
+        for (let s = 0; s < S; s++) if (end[s] !== be[s]) { same = false; break; }
+        if (same) { if (this.facts.has(o)) this.unchanged.set(o, r); continue; }
+        this.changed.set(o, r);
+        if (stop?.(o)) { for (const x of base.succ[o]) this.frontier.add(x); return true; }
+        for (const x of base.succ[o]) this.enqueue(x);
+      }
+      const extra = this.newSucc.get(o);
+      if (extra) for (const x of extra) this.enqueue(x);
+    }
+    return false;
   }
 
   private readonly facts: Map<number, OpSim>;
-  private readonly overridden: Set<number>;
   private propagated = false;
+  private truncated = false;
+  /** propagate() has run to the end (changed/unchanged/frontier describe the whole downstream effect) */
+  get wasPropagated(): boolean { return this.propagated && !this.truncated; }
+
+  /**
+   * ops whose ends may differ from the base but were not (yet) re-simulated: the frontier and the
+   * ops still queued. Everything re-simulated so far is exact; only these and their descendants are not.
+   */
+  unsettled(): number[] { return [...this.frontier, ...this.queue.data.slice(0, this.queue.length)]; }
   private readonly getEnd = (p: number) => this.changed.get(p)?.end ?? this.base.ends(p);
 
   /**
@@ -627,39 +799,16 @@ export class InsertionSimulation {
    * Re-simulates the base ops downstream of the new ops (once). Propagation stops at ops whose
    * sampled ends are identical to the base; ops planned to start at or after `effectUntil` are not
    * re-simulated (treated as unchanged: an assessment window, e.g. up to the next replan).
+   * `stop(op)` is asked after each base op whose ends changed; true ends the propagation there
+   * (a caller that only needs to know whether some promise is hurt). Ops are re-simulated in
+   * planned order and an insertion only adds constraints, so ends can only grow: what is known at
+   * any point is a lower bound of every affected completion.
    */
-  propagate(effectUntil = Infinity): this {
+  propagate(effectUntil = Infinity, stop?: (op: number) => boolean): this {
+    if (this.truncated) throw new Error('the propagation of this insertion was stopped early: its effects are incomplete');
     if (this.propagated) return this;
     this.propagated = true;
-    const { base } = this;
-    const { model, plan, newOps } = this.ext;
-    const S = base.S;
-    const cmp = cmpAssign(plan);
-    const queued = new Set<number>(newOps);
-    const q = new TinyQueue<number>([], cmp);
-    const push = (o: number) => {
-      if (queued.has(o) || plan.assignments[o].start >= effectUntil) return;
-      queued.add(o); q.push(o);
-    };
-    for (const o of this.overridden) push(o);
-    while (q.length) {
-      const o = q.pop()!;
-      const bf = base.facts[o]!;
-      const of = this.facts.get(o);
-      // overridden ops get their own durations cache-free copy; plain base ops share the base cache
-      const f = of ?? bf;
-      if (of && !of.dur) of.dur = durations(S, base.z(model.ops[o].key), bf);
-      const end = new Float64Array(S);
-      sampleEnds(S, base.z(model.ops[o].key), f, this.getEnd, end);
-      this.resimulated++;
-      const be = base.ends(o);
-      let same = true;
-      for (let s = 0; s < S; s++) if (end[s] !== be[s]) { same = false; break; }
-      if (same) continue;
-      // binding records are only walked for the new job's own ops, never for base ops here
-      this.changed.set(o, { end, bind: NO_BIND, kind: NO_KIND });
-      for (const x of base.succ[o]) push(x);
-    }
+    if (this.run(effectUntil, stop, -1)) this.truncated = true;
     return this;
   }
 
@@ -676,6 +825,11 @@ export class InsertionSimulation {
   /** sampled completion of a job after the insertion (unsorted) */
   jobCompletion(job: number): Float64Array | null {
     if (job < this.base.model.jobs.length) this.propagate();
+    return this.completionSoFar(job);
+  }
+
+  /** sampled completion of a job from what has been simulated so far (a lower bound until propagate() has run) */
+  completionSoFar(job: number): Float64Array | null {
     const ops = this.ext.model.jobs[job].ops;
     const S = this.base.S;
     const c = new Float64Array(S).fill(-Infinity);

@@ -58,6 +58,28 @@ export class Timelines {
     this.techCal = model.techs.map((x) => techAvailability(x));
   }
 
+  /**
+   * The timelines of the plan with an insertion adopted (`ops`: the appended ops of `model`/`plan`):
+   * only the touched technicians' and bays' busy spans are rebuilt; calendars are shared.
+   */
+  extend(model: SchedulingModel, plan: Pick<Plan, 'assignments'>, ops: readonly number[]): Timelines {
+    const next: Timelines = Object.create(Timelines.prototype);
+    const techBusy = this.techBusy.slice(), bayBusy = this.bayBusy.slice();
+    const add = (rows: number[][], r: number, s: number, e: number) => {
+      const spans: [number, number][] = [[s, e]];
+      for (let i = 0; i < rows[r].length; i += 2) spans.push([rows[r][i], rows[r][i + 1]]);
+      rows[r] = mergeSpans(spans);
+    };
+    for (const o of ops) {
+      const a = plan.assignments[o];
+      if (!a || a.tech < 0 || a.end <= a.start) continue;
+      add(techBusy, a.tech, a.start, a.end);
+      if (a.bay >= 0) add(bayBusy, a.bay, a.start, a.end);
+    }
+    Object.assign(next, { model, plan, techBusy, bayBusy, techCal: this.techCal, cache: this.cache });
+    return next;
+  }
+
   /** technician availability ∩ bay opening (cached) */
   pairCal(tech: number, bay: number): number[] {
     if (bay < 0) return this.techCal[tech];
@@ -256,9 +278,30 @@ export interface QuoteResult {
 
 export const roundUp = (m: number, grid: number) => Math.ceil(m / grid - 1e-9) * grid;
 
-/** effect of an insertion on existing promises (jobs with a due date) */
-export function promiseEffects(isim: InsertionSimulation, target: number, epsilon: number, effectUntil = Infinity): AffectedPromise[] {
+const hurtBy = (before: number, after: number, target: number, epsilon: number) =>
+  (before >= target && after < target) || (before < target && before - after > epsilon);
+
+/**
+ * Effect of an insertion on existing promises (jobs with a due date). `firstHurt`: stop at the
+ * first hurt promise found (returns only it; for a yes/no decision). Ends can only grow with an
+ * insertion, so a promise hurt on partial propagation is hurt.
+ */
+export function promiseEffects(isim: InsertionSimulation, target: number, epsilon: number, effectUntil = Infinity, firstHurt = false): AffectedPromise[] {
   const base = isim.base;
+  if (firstHurt) {
+    let found: AffectedPromise | null = null;
+    isim.propagate(effectUntil, (o) => {
+      const j = base.model.ops[o].job, jf = base.model.jobs[j];
+      if (jf.due === null || jf.due === undefined) return false;
+      const b = base.jobCompletion(j), a = isim.completionSoFar(j);
+      if (!b || !a) return false;
+      const before = fractionAtMost(b, jf.due), after = fractionAtMost(a, jf.due);
+      if (!hurtBy(before, after, target, epsilon)) return false;
+      found = { job: j, key: jf.key, due: jf.due, before, after, hurt: true };
+      return true;
+    });
+    if (found) return [found];
+  }
   isim.propagate(effectUntil);
   const out: AffectedPromise[] = [];
   for (const j of isim.affectedJobs()) {
@@ -267,7 +310,7 @@ export function promiseEffects(isim: InsertionSimulation, target: number, epsilo
     const b = base.jobCompletion(j), a = isim.jobCompletion(j);
     if (!b || !a) continue;
     const before = fractionAtMost(b, jf.due), after = fractionAtMost(a, jf.due);
-    const hurt = (before >= target && after < target) || (before < target && before - after > epsilon);
+    const hurt = hurtBy(before, after, target, epsilon);
     out.push({ job: j, key: jf.key, due: jf.due, before, after, hurt });
   }
   return out;

@@ -35,8 +35,8 @@ import { solve } from '../scheduling/solve.js';
 import type { JobFact, OpFact, Plan, SchedulingModel } from '../scheduling/model.js';
 import { fitDurationModel, type DurationModel, type JobClockObservation } from '../promise/durations.js';
 import { PromiseSimulation, InsertionSimulation } from '../promise/forecast.js';
-import { insertJob, roundUp, type NewJobSpec } from '../promise/insert.js';
-import { createPromiseContext, type PromiseContext } from '../promise/context.js';
+import { insertJob, roundUp, Timelines, type Insertion, type NewJobSpec } from '../promise/insert.js';
+import { PromiseContext } from '../promise/context.js';
 import { availability, type DayRange } from '../promise/availability.js';
 import { mmcCore, mmcWaitQuantile } from '../queueing/mmc.js';
 import { Rng } from '../../lib/random.js';
@@ -303,7 +303,15 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
   let plan: Plan = emptyPlan();
   let planRefs: { ro: Ro; op: number }[] = [];
   let planOpCodes: string[] = [];
+  /**
+   * The promise engine's simulation of the current plan and its gap timelines: built after each
+   * replan, then carried across insertions (extend: only the cone an insertion affects is simulated
+   * again), so bookings between two replans share the work. One seed and one draw cache for the
+   * replication: the same op gets the same random numbers in every forecast.
+   */
   let promiseSim: PromiseSimulation | null = null;
+  let timelines: Timelines | null = null;
+  const draws = new Map<string, Float64Array>();
   /** the model's technicians with their overtime windows: what the promise forecast replays on */
   let forecastTechs: SchedulingModel['techs'] = [];
   let today = 0;
@@ -434,7 +442,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
       p = res.plan;
     }
     replans++;
-    model = m; plan = p; planRefs = refs; planOpCodes = codes; promiseSim = null;
+    model = m; plan = p; planRefs = refs; planOpCodes = codes; promiseSim = null; timelines = null;
     forecastTechs = m.techs.map((t, k) => ({ ...t, overtime: overtimeCal(k, now, end) }));
     rebuildSeqs();
   };
@@ -481,8 +489,6 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
     return roundUp(at + laneWaitQ[ro.lane] + serviceQ + buffer, 5);
   };
 
-  let promiseCtx: PromiseContext | null = null;
-  let promiseCtxPlan: Plan | null = null;
   const dayRanges: DayRange[] = W.openByDay.filter((o) => o.length).map((o) => ({ start: o[0], end: o[o.length - 1] }));
   /**
    * Booking through the promise engine's availability: the wanted slot, then the same time on the
@@ -505,30 +511,28 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
   };
 
   const bookViaAvailability = (ro: Ro, slots: number[], now: number): number => {
-    if (!promiseCtx || promiseCtxPlan !== plan) {
-      promiseCtx = createPromiseContext({ model, plan, opCodes: planOpCodes, durations }, { asOf: now, seed: mix(base, 78), samples: W.promiseSamples, screenSamples: W.promiseSamples });
-      promiseCtxPlan = plan;
-    }
     const { release: _r, ...job } = specOf(ro, 0);
     void _r;
-    const res = availability(promiseCtx, {
-      slots, job, waiter: ro.waiter, target, headroom: promiseQ - target, bufferMinutes: buffer, days: dayRanges,
-      maxWaitMinutes: ro.waiter ? ro.std + 60 : undefined, stopAtFirst: true,
+    const sim = getSim(now);
+    const ctx = new PromiseContext({ model, plan, opCodes: planOpCodes, durations }, {}, { screen: sim, full: sim, timelines: getTimelines() });
+    const res = availability(ctx, {
+      slots, job, jobAt: (start) => specOf(ro, start), waiter: ro.waiter, target, headroom: promiseQ - target, bufferMinutes: buffer, days: dayRanges,
+      maxWaitMinutes: ro.waiter ? ro.std + 60 : undefined, stopAtFirst: true, firstVictimOnly: true,
     });
     quotes += res.simulated;
-    const offered = res.slots.find((x) => x.offered);
-    if (!offered) return -1;
-    const ins = insertJob(model, plan, specOf(ro, offered.start));
-    if (!ins.ok) return -1;
-    ro.due = offered.promise ?? acceptBy(ro, offered.start, false);
-    adopt(ro, ins);
-    return offered.start;
+    const acc = res.accepted;
+    if (!acc) return -1;
+    const offered = res.slots.find((x) => x.offered)!;
+    ro.due = offered.promise ?? acceptBy(ro, acc.start, false);
+    adopt(ro, acc.insertion, acc.simulation);
+    return acc.start;
   };
 
-  const getSim = (now: number) => {
-    if (!promiseSim) promiseSim = new PromiseSimulation({ model: { ...model, techs: forecastTechs }, plan, opCodes: planOpCodes, durations }, { samples: W.promiseSamples, seed: mix(base, 77), asOf: now });
-    return promiseSim;
-  };
+  /** the forecast replays the plan on the technicians' working time and overtime */
+  const getSim = (now: number) =>
+    (promiseSim ??= new PromiseSimulation({ model: { ...model, techs: forecastTechs }, plan, opCodes: planOpCodes, durations }, { samples: W.promiseSamples, seed: mix(base, 77), asOf: now, draws }));
+  /** insertion gaps are searched in working time only (the plan's model) */
+  const getTimelines = () => (timelines ??= new Timelines(model, plan));
 
   /** the industry's fixed rule (as the demo book): arrival + 1.5 × standard hours + 60 min */
   const ruleOfThumb = (ro: Ro, at: number) => roundUp(at + 1.5 * ro.std + 60, 5);
@@ -545,8 +549,14 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
     return p;
   };
 
-  const adopt = (ro: Ro, chosen: Extract<ReturnType<typeof insertJob>, { ok: true }>) => {
+  /** makes the insertion the current plan; `isim` (its simulation on the current promise simulation) carries the forecast over */
+  const adopt = (ro: Ro, chosen: Insertion, isim?: InsertionSimulation) => {
     chosen.model.jobs[chosen.job].due = (Number.isNaN(ro.promise) ? ro.due : ro.promise) - buffer;
+    if (promiseSim) {
+      if (!isim || isim.base !== promiseSim) isim = new InsertionSimulation(promiseSim, { model: chosen.model, plan: chosen.plan, newOps: chosen.ops, newOpCodes: chosen.opCodes });
+      promiseSim = promiseSim.extend(isim);
+    }
+    if (timelines) timelines = timelines.extend(chosen.model, chosen.plan, chosen.ops);
     model = chosen.model; plan = chosen.plan;
     chosen.ops.forEach((o, j) => {
       planRefs.push({ ro, op: j });
@@ -559,26 +569,25 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
       while (k > 0 && s[k - 1].start > a.start) k--;
       s.splice(k, 0, { ro, op: j, start: a.start });
     });
-    promiseSim = null;
     openRos.add(ro);
   };
 
   /** tries to place the RO arriving at `arrival`; on success adopts the insertion and sets the promise */
   const place = (ro: Ro, arrival: number, now: number, lenient: boolean, withPromise: boolean): boolean => {
     const spec = specOf(ro, arrival);
-    const ins = insertJob(model, plan, spec);
+    const ins = insertJob(model, plan, spec, getTimelines());
     if (!ins.ok || ins.plannedFinish + buffer > acceptBy(ro, arrival, lenient)) return false;
-    const chosen = ins;
     ro.due = acceptBy(ro, arrival, lenient);
+    let isim: InsertionSimulation | undefined;
     if (withPromise) {
       // the promise: Monte Carlo forecast of the vehicle on the plan with it inserted (promise engine),
       // target quantile + handover buffer, rounded up to 5 minutes
       quotes++;
-      const isim = new InsertionSimulation(getSim(now), { model: { ...ins.model, techs: forecastTechs }, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
+      isim = new InsertionSimulation(getSim(now), { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
       const fc = isim.forecastJob(ins.job, buffer);
       ro.promise = fc ? roundUp(fc.quantile(promiseQ), 5) : ruleOfThumb(ro, arrival);
     }
-    adopt(ro, chosen);
+    adopt(ro, ins, isim);
     return true;
   };
 
