@@ -121,12 +121,27 @@ function record(s: Sched, op: number, slot: Slot): void {
   s.start[op] = slot.start; s.end[op] = slot.end; s.tech[op] = slot.tech; s.bay[op] = slot.bay; s.ok[op] = 1;
 }
 
-/** Serial decode of a topological list; assign[op] = tech or -1 (choose). */
-export function decode(ctx: Ctx, order: ArrayLike<number>, assign: Int32Array, append: boolean, s: Sched): void {
+/**
+ * Serial decode of a topological list; assign[op] = tech or -1 (choose). With `prefix` (the decode
+ * of a list and assignment identical to these before position `from`), the first `from` ops take
+ * their slots from it: a serial decode's prefix depends only on the prefix, so only the changed
+ * tail is searched again.
+ */
+export function decode(ctx: Ctx, order: ArrayLike<number>, assign: Int32Array, append: boolean, s: Sched, from = 0, prefix?: Sched): void {
   const tt = ctx.tt;
   tt.reset();
   placeFixed(ctx, s);
-  for (let k = 0; k < order.length; k++) {
+  let k = 0;
+  if (prefix) {
+    for (; k < from; k++) {
+      const op = order[k];
+      if (ctx.skip[op] || !prefix.ok[op]) continue;
+      const slot: Slot = { tech: prefix.tech[op], bay: prefix.bay[op], start: prefix.start[op], end: prefix.end[op] };
+      tt.reserve(op, slot);
+      record(s, op, slot);
+    }
+  }
+  for (; k < order.length; k++) {
     const op = order[k];
     if (ctx.skip[op]) continue;
     const est = estOf(ctx, s, op);
@@ -324,6 +339,7 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
     iterations++;
     const r = rng.next();
     let undo: () => void;
+    let from: number; // first list position the move changes
     if (r < 0.6 || multiAlt.length === 0) {
       // list move
       const late = r < 0.45;
@@ -358,6 +374,7 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
       }
       moveTo(i, j);
       undo = () => moveTo(j, i);
+      from = Math.min(i, j);
     } else {
       // reassignment
       let op: number;
@@ -372,8 +389,9 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
       if (rng.next() < 0.5) t = -1; // let the decoder take the earliest-finishing technician
       assign[op] = t;
       undo = () => { assign[op] = old; };
+      from = pos[op];
     }
-    decode(ctx, order, assign, opts.append, trial);
+    decode(ctx, order, assign, opts.append, trial, from, cur);
     const ev = evaluate(ctx, trial);
     if (ev.score <= curEval.score) {
       cur.copyFrom(trial);
