@@ -154,11 +154,19 @@ export interface SimulationOptions {
   /** as-of minute: in-progress ops have [max(start, asOf), end) still to do (default: their start) */
   asOf?: number;
   /**
-   * cache of the ops' standard normals by op key, shared by simulations with the same seed and
-   * sample count (a caller that builds many simulations of one evolving plan, e.g. a replication
-   * of the capacity simulator, draws each op's numbers once)
+   * cache of the ops' random numbers and sampled durations by op key, shared by simulations with
+   * the same seed and sample count (a caller that builds many simulations of one evolving plan,
+   * e.g. a replication of the capacity simulator, draws each op's numbers once)
    */
-  draws?: Map<string, Float64Array>;
+  draws?: SimulationDraws;
+}
+
+interface DurEntry { planned: number; mu: number; sigma: number; df: number; dur: Float64Array }
+
+/** Random numbers by op key, and the durations sampled from them (valid while the op's duration parameters stay the same). */
+export class SimulationDraws {
+  readonly z = new Map<string, Float64Array>();
+  readonly dur = new Map<string, DurEntry>();
 }
 
 export interface SimulationInput {
@@ -183,6 +191,9 @@ interface OpSim {
   kinds: number[];
   /** cached sampled durations (planned × lognormal factor) */
   dur?: Float64Array;
+  /** op key and the shared duration cache it is stored in once sampled */
+  key: string;
+  store: Map<string, DurEntry>;
 }
 
 interface OpOut { end: Float64Array; bind: Int32Array; kind: Uint8Array }
@@ -201,6 +212,7 @@ function durations(S: number, z: Float64Array, f: OpSim): Float64Array {
   const d = new Float64Array(S);
   if (f.df < Infinity && f.sigma > 0) for (let s = 0; s < S; s++) d[s] = f.planned * Math.exp(f.mu + f.sigma * studentTFromNormal(z[s], f.df));
   else for (let s = 0; s < S; s++) d[s] = f.planned * Math.exp(f.mu + f.sigma * z[s]);
+  f.store.set(f.key, { planned: f.planned, mu: f.mu, sigma: f.sigma, df: f.df, dur: d });
   return (f.dur = d);
 }
 
@@ -275,7 +287,7 @@ export class PromiseSimulation {
   readonly bayPrev: Int32Array;
   readonly jobPrev: Int32Array;
   private readonly out: (OpOut | undefined)[];
-  private readonly zCache: Map<string, Float64Array>;
+  private readonly draws: SimulationDraws;
   private readonly calCache: Map<number, readonly number[]>;
   private readonly techCal: number[][];
   /** number of op simulations run (for tests and diagnostics) */
@@ -286,7 +298,7 @@ export class PromiseSimulation {
       // the plan of `from` adopted: see extend()
       const prev = from.base;
       this.durations = prev.durations; this.S = prev.S; this.seed = prev.seed; this.asOf = prev.asOf;
-      this.zCache = prev.zCache; this.calCache = prev.calCache; this.techCal = prev.techCal;
+      this.draws = prev.draws; this.calCache = prev.calCache; this.techCal = prev.techCal;
       this.model = { ...from.ext.model, techs: prev.model.techs };
       this.plan = from.ext.plan;
       this.n = this.model.ops.length;
@@ -302,7 +314,7 @@ export class PromiseSimulation {
     this.S = opts.samples ?? DEFAULT_SAMPLES;
     this.seed = opts.seed ?? 1;
     this.asOf = opts.asOf;
-    this.zCache = opts.draws ?? new Map();
+    this.draws = opts.draws ?? new SimulationDraws();
     this.calCache = new Map();
     const n = (this.n = model.ops.length);
     this.techCal = model.techs.map((t) => techAvailability(t));
@@ -461,20 +473,24 @@ export class PromiseSimulation {
     } else {
       planned = op.alternatives.find((x) => x.tech === tech)?.minutes ?? a.end - a.start;
     }
+    const df = p.df ?? Infinity;
+    const c = this.draws.dur.get(op.key);
     return {
       rel: Math.max(op.release, job ? job.release : -Infinity),
-      cal: this.pairCal(tech, bay), planned, mu: p.mu, sigma: p.sigma, df: p.df ?? Infinity, fixedStart, preds, kinds,
+      cal: this.pairCal(tech, bay), planned, mu: p.mu, sigma: p.sigma, df, fixedStart, preds, kinds,
+      key: op.key, store: this.draws.dur,
+      ...(c && c.planned === planned && c.mu === p.mu && c.sigma === p.sigma && c.df === df ? { dur: c.dur } : {}),
     };
   }
 
   /** the op's standard normals (common random numbers by op key) */
   z(key: string): Float64Array {
-    let z = this.zCache.get(key);
+    let z = this.draws.z.get(key);
     if (!z) {
       const rng = new Rng(hashKey(key, this.seed));
       z = new Float64Array(this.S);
       for (let s = 0; s < this.S; s++) z[s] = rng.normal();
-      this.zCache.set(key, z);
+      this.draws.z.set(key, z);
     }
     return z;
   }
@@ -736,6 +752,7 @@ export class InsertionSimulation {
     const S = base.S, n = base.n;
     const q = this.queue;
     const cmp = cmpAssign(plan);
+    let spare: OpOut | null = null; // the arrays of an op that came out unchanged, for the next one
     while (q.length) {
       const o = q.peek()!;
       if (until >= 0 && cmp(o, until) > 0) return false;
@@ -743,7 +760,8 @@ export class InsertionSimulation {
       if (o < n && plan.assignments[o].start >= effectUntil) { this.frontier.add(o); continue; }
       const f = this.facts.get(o) ?? base.facts[o]!;
       if (o < n && this.facts.has(o) && !f.dur) f.dur = durations(S, base.z(model.ops[o].key), base.facts[o]!);
-      const r: OpOut = { end: new Float64Array(S), bind: new Int32Array(S), kind: new Uint8Array(S) };
+      const r: OpOut = spare ?? { end: new Float64Array(S), bind: new Int32Array(S), kind: new Uint8Array(S) };
+      spare = null;
       sampleOp(S, base.z(model.ops[o].key), f, this.getEnd, r);
       if (o >= n) this.changed.set(o, r);
       else {
@@ -751,7 +769,7 @@ export class InsertionSimulation {
         const be = base.ends(o), end = r.end;
         let same = true;
         for (let s = 0; s < S; s++) if (end[s] !== be[s]) { same = false; break; }
-        if (same) { if (this.facts.has(o)) this.unchanged.set(o, r); continue; }
+        if (same) { if (this.facts.has(o)) this.unchanged.set(o, r); else spare = r; continue; }
         this.changed.set(o, r);
         if (stop?.(o)) { for (const x of base.succ[o]) this.frontier.add(x); return true; }
         for (const x of base.succ[o]) this.enqueue(x);

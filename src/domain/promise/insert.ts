@@ -190,11 +190,15 @@ export function insertJob(model: SchedulingModel, plan: Plan, spec: NewJobSpec, 
     let best: Placed | null = null;
     for (const alt of o.alternatives) {
       if (best && est + alt.minutes > best.end) continue;
+      // no bay can beat the technician (and the vehicle) alone: stop at the first bay that matches it
+      const alone = o.bays && o.bays.length > 1 ? fit(tl, alt.tech, -1, alt.minutes, est, !!o.splittable, !!o.parallel, placed) : null;
+      if (o.bays && o.bays.length > 1 && (!alone || (best && alone.end > best.end))) continue;
       for (const bay of o.bays ?? [-1]) {
         const f = fit(tl, alt.tech, bay, alt.minutes, est, !!o.splittable, !!o.parallel, placed);
         if (f && (!best || f.end < best.end || (f.end === best.end && f.start < best.start))) {
           best = { tech: alt.tech, bay, start: f.start, end: f.end, parallel: !!o.parallel };
         }
+        if (f && alone && f.end === alone.end && f.start === alone.start) break;
       }
     }
     if (!best) return { ok: false, reason: 'no_capacity', op: i, message: `no gap for operation ${o.key ?? `${spec.key}#${i}`} (${o.opCode}) on a qualified technician and eligible bay within the horizon` };

@@ -34,7 +34,7 @@ import TinyQueue from 'tinyqueue';
 import { solve } from '../scheduling/solve.js';
 import type { JobFact, OpFact, Plan, SchedulingModel } from '../scheduling/model.js';
 import { fitDurationModel, type DurationModel, type JobClockObservation } from '../promise/durations.js';
-import { PromiseSimulation, InsertionSimulation } from '../promise/forecast.js';
+import { PromiseSimulation, InsertionSimulation, SimulationDraws } from '../promise/forecast.js';
 import { insertJob, roundUp, Timelines, type Insertion, type NewJobSpec } from '../promise/insert.js';
 import { PromiseContext } from '../promise/context.js';
 import { availability, type DayRange } from '../promise/availability.js';
@@ -311,7 +311,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
    */
   let promiseSim: PromiseSimulation | null = null;
   let timelines: Timelines | null = null;
-  const draws = new Map<string, Float64Array>();
+  const draws = new SimulationDraws();
   /** the model's technicians with their overtime windows: what the promise forecast replays on */
   let forecastTechs: SchedulingModel['techs'] = [];
   let today = 0;

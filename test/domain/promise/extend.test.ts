@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  availability, fitDurationModel, InsertionSimulation, insertJob, PromiseContext, promiseEffects, PromiseSimulation, Timelines,
+  availability, fitDurationModel, InsertionSimulation, insertJob, PromiseContext, promiseEffects, PromiseSimulation, SimulationDraws, Timelines,
   type NewJobSpec,
 } from '../../../src/domain/promise/index.js';
 import { dispatchFifo, generateWorkshop, type Plan, type SchedulingModel } from '../../../src/domain/scheduling/index.js';
@@ -32,7 +32,7 @@ describe('promise simulation carried across insertions', () => {
     // existing promises, so that effect assessment has something to protect
     model0.jobs.forEach((j, i) => { if (i % 2 === 0) j.due = Math.max(...j.ops.map((o) => plan0.assignments[o].end)) + 30; });
     const codes0 = model0.ops.map((o) => codeOf(o.key));
-    const draws = new Map<string, Float64Array>();
+    const draws = new SimulationDraws();
     const opts = { samples: 96, seed: 5, asOf: 0, draws };
     let model = model0, plan: Plan = plan0, codes = codes0.slice();
     let sim = new PromiseSimulation({ model, plan, opCodes: codes, durations }, opts);
