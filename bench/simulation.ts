@@ -10,7 +10,7 @@
  *     in production plus the simulation routes), latency of GET availability (14 days) and /healthz
  *     measured without and with a 30 × 20 simulation job running (started through POST).
  *
- *   npx tsx bench/simulation.ts [--replications 30] [--days 20] [--requests 300] [--skip-budget]
+ *   npm run bench:simulation -- [--replications 30] [--days 20] [--requests 300] [--skip-budget]
  */
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
