@@ -125,9 +125,11 @@ function record(s: Sched, op: number, slot: Slot): void {
  * Serial decode of a topological list; assign[op] = tech or -1 (choose). With `prefix` (the decode
  * of a list and assignment identical to these before position `from`), the first `from` ops take
  * their slots from it: a serial decode's prefix depends only on the prefix, so only the changed
- * tail is searched again.
+ * tail is searched again. When the ops up to position `to` (the last one a move touched) all get
+ * the slots they have in `prefix`, the timetable is then exactly the prefix's, so is the rest:
+ * it is copied and decode returns true (the move changed nothing).
  */
-export function decode(ctx: Ctx, order: ArrayLike<number>, assign: Int32Array, append: boolean, s: Sched, from = 0, prefix?: Sched): void {
+export function decode(ctx: Ctx, order: ArrayLike<number>, assign: Int32Array, append: boolean, s: Sched, from = 0, prefix?: Sched, to = -1): boolean {
   const tt = ctx.tt;
   tt.reset();
   placeFixed(ctx, s);
@@ -141,18 +143,31 @@ export function decode(ctx: Ctx, order: ArrayLike<number>, assign: Int32Array, a
       record(s, op, slot);
     }
   }
+  let same = !!prefix && to >= from;
   for (; k < order.length; k++) {
     const op = order[k];
+    if (same && k > to) {
+      // nothing differed up to the last touched position: the rest is the prefix schedule's
+      for (; k < order.length; k++) {
+        const x = order[k];
+        if (prefix!.ok[x]) { s.start[x] = prefix!.start[x]; s.end[x] = prefix!.end[x]; s.tech[x] = prefix!.tech[x]; s.bay[x] = prefix!.bay[x]; s.ok[x] = 1; }
+      }
+      return true;
+    }
     if (ctx.skip[op]) continue;
     const est = estOf(ctx, s, op);
-    if (est < 0) continue;
-    const pb = append && ctx.prev?.[op] && ctx.prev[op]!.tech === assign[op] ? ctx.prev[op]!.bay : -1;
-    let slot = tt.best(op, assign[op], est, append, pb, ctx.tol);
-    if (!slot && assign[op] >= 0) slot = tt.best(op, -1, est, append);
+    let slot: Slot | null = null;
+    if (est >= 0) {
+      const pb = append && ctx.prev?.[op] && ctx.prev[op]!.tech === assign[op] ? ctx.prev[op]!.bay : -1;
+      slot = tt.best(op, assign[op], est, append, pb, ctx.tol);
+      if (!slot && assign[op] >= 0) slot = tt.best(op, -1, est, append);
+    }
+    if (same && (slot ? !prefix!.ok[op] || prefix!.start[op] !== slot.start || prefix!.end[op] !== slot.end || prefix!.tech[op] !== slot.tech || prefix!.bay[op] !== slot.bay : prefix!.ok[op])) same = false;
     if (!slot) continue;
     tt.reserve(op, slot);
     record(s, op, slot);
   }
+  return same;
 }
 
 export interface Eval extends PlanObjective { unscheduled: number; score: number; jobC: Float64Array }
@@ -339,7 +354,8 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
     iterations++;
     const r = rng.next();
     let undo: () => void;
-    let from: number; // first list position the move changes
+    let from: number, to: number; // first and last list positions the move changes
+    let reassigned = -1;
     if (r < 0.6 || multiAlt.length === 0) {
       // list move
       const late = r < 0.45;
@@ -375,6 +391,7 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
       moveTo(i, j);
       undo = () => moveTo(j, i);
       from = Math.min(i, j);
+      to = Math.max(i, j);
     } else {
       // reassignment
       let op: number;
@@ -389,9 +406,14 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
       if (rng.next() < 0.5) t = -1; // let the decoder take the earliest-finishing technician
       assign[op] = t;
       undo = () => { assign[op] = old; };
-      from = pos[op];
+      from = to = pos[op];
+      reassigned = op;
     }
-    decode(ctx, order, assign, opts.append, trial, from, cur);
+    if (decode(ctx, order, assign, opts.append, trial, from, cur, to)) {
+      // the same schedule: accepted as it stands (the technician choice normalised as on acceptance)
+      if (reassigned >= 0 && cur.ok[reassigned]) assign[reassigned] = cur.tech[reassigned];
+      continue;
+    }
     const ev = evaluate(ctx, trial);
     if (ev.score <= curEval.score) {
       cur.copyFrom(trial);
