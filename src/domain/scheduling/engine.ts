@@ -280,6 +280,8 @@ export interface SearchOpts {
   onBest?: (score: number) => void;
   /** per job: lower bound on completion (guides which jobs to pull earlier) */
   jobLowerBound?: number[];
+  /** the schedule the construction made of (order0, assign0): the search starts from it instead of decoding them again */
+  initial?: Sched;
 }
 
 export interface SearchOut { order: number[]; assign: Int32Array; best: Sched; bestEval: Eval; iterations: number; timeToBest: number; aborted: boolean }
@@ -297,7 +299,8 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
   const order = order0.slice();
   const assign = assign0.slice();
   const cur = new Sched(ctx.n);
-  decode(ctx, order, assign, opts.append, cur);
+  if (opts.initial) cur.copyFrom(opts.initial);
+  else decode(ctx, order, assign, opts.append, cur);
   for (let i = 0; i < ctx.n; i++) if (cur.ok[i] && !model.ops[i].fixed) assign[i] = cur.tech[i];
   let curEval = evaluate(ctx, cur);
   const best = new Sched(ctx.n);

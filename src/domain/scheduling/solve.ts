@@ -232,7 +232,7 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
       timeToBest = constructionMs + out.timeToBest;
     }
   } else if (!aborted && order.length > 0) {
-    const out = await localSearch(ctx, order, assign, { deadline, maxIterations, rng, signal: opts.signal, append, jobLowerBound: cb.jobCompletion });
+    const out = await localSearch(ctx, order, assign, { deadline, maxIterations, rng, signal: opts.signal, append, jobLowerBound: cb.jobCompletion, initial: s });
     iterations = out.iterations;
     aborted = out.aborted;
     if (out.bestEval.score < constEval.score) {

@@ -34,7 +34,7 @@ import TinyQueue from 'tinyqueue';
 import { solve } from '../scheduling/solve.js';
 import type { JobFact, OpFact, Plan, SchedulingModel } from '../scheduling/model.js';
 import { fitDurationModel, type DurationModel, type JobClockObservation } from '../promise/durations.js';
-import { PromiseSimulation, InsertionSimulation, SimulationDraws } from '../promise/forecast.js';
+import { JobForecast, PromiseSimulation, InsertionSimulation, SimulationDraws } from '../promise/forecast.js';
 import { insertJob, roundUp, Timelines, type Insertion, type NewJobSpec } from '../promise/insert.js';
 import { PromiseContext } from '../promise/context.js';
 import { availability, type DayRange } from '../promise/availability.js';
@@ -542,8 +542,9 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
     const job = model.jobs.findIndex((j) => j.key === ro.key);
     if (job < 0) return ruleOfThumb(ro, now);
     quotes++;
-    const fc = getSim(now).forecastJob(job, buffer);
-    if (!fc) return ruleOfThumb(ro, now);
+    const c = getSim(now).jobCompletion(job); // the quantile only: no bottleneck analysis
+    if (!c) return ruleOfThumb(ro, now);
+    const fc = new JobForecast(job, ro.key, Float64Array.from(c).sort(), buffer, []);
     const p = roundUp(fc.quantile(promiseQ), 5);
     model.jobs[job].due = p - buffer;
     return p;
