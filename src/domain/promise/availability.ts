@@ -26,7 +26,8 @@ export interface AvailabilityRequest {
   job: Omit<NewJobSpec, 'release'>;
   /**
    * the new job as dropped off at `start` (overrides `job`): for op releases that follow the slot,
-   * e.g. parts that arrive a fixed time after the drop-off
+   * e.g. parts that arrive a fixed time after the drop-off. Releases must not decrease as `start`
+   * grows (a later slot with the same placements as a hurting one is rejected without simulation).
    */
   jobAt?: (start: number) => NewJobSpec;
   waiter: boolean;
@@ -76,7 +77,10 @@ export interface AvailabilityResult {
   slots: SlotResult[];
   /** slots fully simulated, and slots rejected before simulation */
   simulated: number;
-  /** slots whose effect on existing promises was reused from an identical earlier insertion */
+  /**
+   * slots whose effect on existing promises was reused: from an identical earlier insertion, or
+   * (hurt) from an earlier slot with the same placements
+   */
   reused: number;
   skippedEarly: number;
   samples: number;
@@ -100,6 +104,8 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
   let accepted: AvailabilityResult['accepted'];
   const window = req.effectWindowMinutes ?? 1440;
   const effectCache = new Map<string, string[]>();
+  // placements whose insertion hurt a promise, with the earliest slot that showed it
+  const hurtAt = new Map<string, { start: number; victims: string[] }>();
   for (const start of req.slots) {
     const r: SlotResult = { start, offered: false, promise: null, onTimeProbability: null, plannedFinish: null };
     out.push(r);
@@ -114,6 +120,11 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
       if (day && ins.plannedFinish + buffer > day.end) { r.reason = 'waiter_not_same_day'; skippedEarly++; continue; }
       if (req.maxWaitMinutes !== undefined && ins.plannedFinish + buffer - start > req.maxWaitMinutes) { r.reason = 'waiter_wait_too_long'; skippedEarly++; continue; }
     }
+    // the same placements as an earlier slot that hurt a promise: a later drop-off can only make
+    // every sampled end later (releases grow, nothing else changes), so it hurts that promise too
+    const placed = ins.ops.map((o) => { const a = ins.plan.assignments[o]; return `${a.tech}/${a.bay}/${a.start}/${a.end}`; }).join(',');
+    const known = hurtAt.get(placed);
+    if (known && known.start <= start) { r.reason = 'hurts_existing_promises'; r.victims = known.victims; reused++; continue; }
     simulated++;
     const isim = new InsertionSimulation(sim, { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
     const f = isim.completionForecast(ins.job, buffer)!;
@@ -137,7 +148,11 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
       victims = promiseEffects(isim, target, eps, ins.plannedFinish + window, req.firstVictimOnly).filter((a) => a.hurt).map((v) => v.key);
       effectCache.set(sig, victims);
     }
-    if (victims.length) { r.reason = 'hurts_existing_promises'; r.victims = victims; continue; }
+    if (victims.length) {
+      r.reason = 'hurts_existing_promises'; r.victims = victims;
+      if (!known) hurtAt.set(placed, { start, victims });
+      continue;
+    }
     r.offered = true;
     accepted ??= { start, insertion: ins, simulation: isim };
     if (req.stopAtFirst) break;
