@@ -198,6 +198,34 @@ interface OpSim {
 
 interface OpOut { end: Float64Array; bind: Int32Array; kind: Uint8Array }
 
+/**
+ * Sample arrays carved out of shared buffers: a typed array of S > 8 doubles gets its own
+ * off-heap buffer (a malloc and a finaliser each), and simulations create thousands of them.
+ */
+class Slab {
+  private buf = new ArrayBuffer(0);
+  private off = 0;
+  constructor(private readonly S: number, private readonly perBuffer = 48) {}
+
+  private take(bytes: number): number {
+    const need = (bytes + 7) & ~7;
+    if (this.off + need > this.buf.byteLength) {
+      this.buf = new ArrayBuffer(Math.max(need, this.S * 16 * this.perBuffer));
+      this.off = 0;
+    }
+    const at = this.off;
+    this.off += need;
+    return at;
+  }
+
+  out(): OpOut {
+    const S = this.S;
+    const at = this.take(S * 13); // one piece per op: ends, then binding ops, then binding kinds
+    const buf = this.buf;
+    return { end: new Float64Array(buf, at, S), bind: new Int32Array(buf, at + S * 8, S), kind: new Uint8Array(buf, at + S * 12, S) };
+  }
+}
+
 function hashKey(key: string, seed: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
@@ -495,8 +523,10 @@ export class PromiseSimulation {
     return z;
   }
 
+  private slab?: Slab;
+
   private newOut(): OpOut {
-    return { end: new Float64Array(this.S), bind: new Int32Array(this.S), kind: new Uint8Array(this.S) };
+    return (this.slab ??= new Slab(this.S)).out();
   }
 
   /** runs (once) the op and its ancestors; returns its sampled outputs */
@@ -729,6 +759,7 @@ export class InsertionSimulation {
   }
 
   private readonly queue: TinyQueue<number>;
+  private slab?: Slab;
   private readonly queued = new Set<number>();
   /** successors that are not in base.succ: of a new op, and new ops waiting for a base op */
   private readonly newSucc = new Map<number, number[]>();
@@ -760,7 +791,7 @@ export class InsertionSimulation {
       if (o < n && plan.assignments[o].start >= effectUntil) { this.frontier.add(o); continue; }
       const f = this.facts.get(o) ?? base.facts[o]!;
       if (o < n && this.facts.has(o) && !f.dur) f.dur = durations(S, base.z(model.ops[o].key), base.facts[o]!);
-      const r: OpOut = spare ?? { end: new Float64Array(S), bind: new Int32Array(S), kind: new Uint8Array(S) };
+      const r: OpOut = spare ?? (this.slab ??= new Slab(S, 8)).out();
       spare = null;
       sampleOp(S, base.z(model.ops[o].key), f, this.getEnd, r);
       if (o >= n) this.changed.set(o, r);

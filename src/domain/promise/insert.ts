@@ -219,8 +219,8 @@ export function insertJob(model: SchedulingModel, plan: Plan, spec: NewJobSpec, 
   const jobFact: JobFact = { key: spec.key, release: spec.release, due: spec.due ?? null, weight: spec.weight ?? 1, ops };
   return {
     ok: true,
-    model: { ...model, jobs: [...model.jobs, jobFact], ops: [...model.ops, ...newOps] },
-    plan: { ...plan, assignments: [...plan.assignments, ...assigns] },
+    model: { ...model, jobs: model.jobs.concat([jobFact]), ops: model.ops.concat(newOps) },
+    plan: { ...plan, assignments: plan.assignments.concat(assigns) },
     job,
     ops,
     opCodes: spec.ops.map((o) => o.opCode),
