@@ -104,8 +104,19 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
   let accepted: AvailabilityResult['accepted'];
   const window = req.effectWindowMinutes ?? 1440;
   const effectCache = new Map<string, string[]>();
-  // placements whose insertion hurt a promise, with the earliest slot that showed it
+  // insertion positions that hurt a promise, with the earliest slot that showed it
   const hurtAt = new Map<string, { start: number; victims: string[] }>();
+  /** index of the first op of a planned-order sequence that comes after new op o */
+  const seqPos = (row: readonly number[], o: number, as: Plan['assignments']) => {
+    const a = as[o];
+    let lo = 0, hi = row.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1, b = as[row[m]];
+      if (b.start < a.start || (b.start === a.start && (b.end < a.end || (b.end === a.end && row[m] < o)))) lo = m + 1;
+      else hi = m;
+    }
+    return lo;
+  };
   for (const start of req.slots) {
     const r: SlotResult = { start, offered: false, promise: null, onTimeProbability: null, plannedFinish: null };
     out.push(r);
@@ -120,10 +131,16 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
       if (day && ins.plannedFinish + buffer > day.end) { r.reason = 'waiter_not_same_day'; skippedEarly++; continue; }
       if (req.maxWaitMinutes !== undefined && ins.plannedFinish + buffer - start > req.maxWaitMinutes) { r.reason = 'waiter_wait_too_long'; skippedEarly++; continue; }
     }
-    // the same placements as an earlier slot that hurt a promise: a later drop-off can only make
-    // every sampled end later (releases grow, nothing else changes), so it hurts that promise too
-    const placed = ins.ops.map((o) => { const a = ins.plan.assignments[o]; return `${a.tech}/${a.bay}/${a.start}/${a.end}`; }).join(',');
-    const known = hurtAt.get(placed);
+    // The forecast depends on where the new ops sit in the technicians' and bays' sequences, not on
+    // their planned minutes. The same positions as an earlier slot that hurt a promise: a later
+    // drop-off can only make every sampled end later (releases grow, nothing else changes), so it
+    // hurts that promise too (it may hurt more: only with firstVictimOnly, which names one).
+    const as = ins.plan.assignments;
+    const placed = !req.firstVictimOnly ? '' : ins.ops.map((o) => {
+      const a = as[o];
+      return `${a.tech}:${seqPos(sim.techSeq[a.tech], o, as)}/${a.bay}:${a.bay >= 0 ? seqPos(sim.baySeq[a.bay], o, as) : -1}`;
+    }).join(',');
+    const known = req.firstVictimOnly ? hurtAt.get(placed) : undefined;
     if (known && known.start <= start) { r.reason = 'hurts_existing_promises'; r.victims = known.victims; reused++; continue; }
     simulated++;
     const isim = new InsertionSimulation(sim, { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
@@ -150,7 +167,7 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     }
     if (victims.length) {
       r.reason = 'hurts_existing_promises'; r.victims = victims;
-      if (!known) hurtAt.set(placed, { start, victims });
+      if (req.firstVictimOnly && !known) hurtAt.set(placed, { start, victims });
       continue;
     }
     r.offered = true;
