@@ -157,13 +157,15 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
       if (day && promise > day.end) { r.reason = 'waiter_not_same_day'; continue; }
       if (req.maxWaitMinutes !== undefined && promise - start > req.maxWaitMinutes) { r.reason = 'waiter_wait_too_long'; continue; }
     }
-    // identical new-op placements and sampled ends ⇒ identical downstream effect: reuse it
-    const sig = `${ins.plannedFinish}|${isim.signature()}`;
-    let victims = effectCache.get(sig);
+    // identical new-op placements and sampled ends ⇒ identical downstream effect: reuse it (not
+    // worth hashing the samples when the first slot without a victim ends the search and victims
+    // are already reused by position)
+    const sig = req.stopAtFirst && req.firstVictimOnly ? '' : `${ins.plannedFinish}|${isim.signature()}`;
+    let victims = sig ? effectCache.get(sig) : undefined;
     if (victims) reused++;
     else {
       victims = promiseEffects(isim, target, eps, ins.plannedFinish + window, req.firstVictimOnly).filter((a) => a.hurt).map((v) => v.key);
-      effectCache.set(sig, victims);
+      if (sig) effectCache.set(sig, victims);
     }
     if (victims.length) {
       r.reason = 'hurts_existing_promises'; r.victims = victims;
