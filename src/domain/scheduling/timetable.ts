@@ -69,13 +69,20 @@ function clearOf(busy: readonly number[], s: number, e: number): number {
 
 function insertBusy(busy: number[], s: number, e: number): void {
   if (e <= s) return;
-  let lo = 0, hi = busy.length >> 1;
+  const n = busy.length;
+  // decodes place ops mostly in time order: appending is the common case
+  if (n === 0 || busy[n - 2] < s) { busy.push(s, e); return; }
+  let lo = 0, hi = n >> 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (busy[2 * mid] < s) lo = mid + 1;
     else hi = mid;
   }
-  busy.splice(2 * lo, 0, s, e);
+  // shift the tail by one span in place (splice would allocate the array of removed elements)
+  busy.push(busy[n - 2], busy[n - 1]);
+  for (let i = n - 3; i >= 2 * lo; i--) busy[i + 2] = busy[i];
+  busy[2 * lo] = s;
+  busy[2 * lo + 1] = e;
 }
 
 /** measure of [s, e) ∩ cal */
