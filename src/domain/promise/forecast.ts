@@ -506,8 +506,8 @@ export class PromiseSimulation {
     return {
       rel: Math.max(op.release, job ? job.release : -Infinity),
       cal: this.pairCal(tech, bay), planned, mu: p.mu, sigma: p.sigma, df, fixedStart, preds, kinds,
+      dur: c && c.planned === planned && c.mu === p.mu && c.sigma === p.sigma && c.df === df ? c.dur : undefined,
       key: op.key, store: this.draws.dur,
-      ...(c && c.planned === planned && c.mu === p.mu && c.sigma === p.sigma && c.df === df ? { dur: c.dur } : {}),
     };
   }
 

@@ -14,14 +14,15 @@ export interface CombinatorialBounds {
   weightedTardiness: number;
 }
 
-export function combinatorialBounds(model: SchedulingModel, skip: (string | null)[]): CombinatorialBounds {
+/** `timetable`: a timetable of the model with nothing but its fixed ops placed (the solver's, before its first decode) */
+export function combinatorialBounds(model: SchedulingModel, skip: (string | null)[], timetable?: Timetable): CombinatorialBounds {
   const n = model.ops.length;
   const minDur = model.ops.map((o) => (o.fixed ? o.fixed.end - o.fixed.start : o.alternatives.length ? Math.min(...o.alternatives.map((a) => a.minutes)) : 0));
   const rel = model.ops.map((o) => Math.max(o.release, model.jobs[o.job]?.release ?? 0));
   // earliest finish along precedence chains (topological by DFS memo; ops on cycles are skipped)
   const ef = new Float64Array(n).fill(NaN);
   const calendarsBind = model.techs.some((t) => t.work.length !== 2 || (t.overtime?.length ?? 0) > 0) || model.ops.some((o) => o.bays !== null || o.fixed);
-  const tt = calendarsBind ? new Timetable(model) : null;
+  const tt = calendarsBind ? (timetable ?? new Timetable(model)) : null;
   const visiting = new Uint8Array(n);
   const finish = (v: number): number => {
     if (!Number.isNaN(ef[v])) return ef[v];

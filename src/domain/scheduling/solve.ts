@@ -133,7 +133,7 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
   const rng = new Rng(opts.seed);
   const maxIterations = opts.maxIterations ?? Number.POSITIVE_INFINITY;
 
-  const cb = combinatorialBounds(model, ctx.skip);
+  const cb = combinatorialBounds(model, ctx.skip, ctx.tt);
   let lowerBound = opts.objective === 'makespan' ? cb.makespan : cb.weightedTardiness;
   let lbSource: LowerBoundSource = 'combinatorial';
   let lpStatus: string | null = null;
