@@ -535,13 +535,20 @@ export class PromiseSimulation {
     if (done) return done;
     if (!this.scheduled[o]) throw new Error(`operation ${this.model.ops[o]?.key ?? o} is not scheduled in the plan`);
     const stack = [o];
+    const open = new Set<number>(); // ops whose predecessors are being simulated
     while (stack.length) {
       const x = stack[stack.length - 1];
       if (this.out[x]) { stack.pop(); continue; }
       const f = this.facts[x]!;
       let ready = true;
-      for (const p of f.preds) if (!this.out[p]) { stack.push(p); ready = false; }
-      if (!ready) continue;
+      for (const p of f.preds) {
+        if (this.out[p]) continue;
+        if (open.has(p)) throw new Error(`the plan's order is cyclic at operation ${this.model.ops[p].key} (precedence against the planned sequence)`);
+        stack.push(p);
+        ready = false;
+      }
+      if (!ready) { open.add(x); continue; }
+      open.delete(x);
       const r = this.newOut();
       sampleOp(this.S, this.z(this.model.ops[x].key), f, (p) => this.out[p]!.end, r);
       this.simulatedOps++;

@@ -18,6 +18,17 @@ describe('calendar arithmetic', () => {
 });
 
 describe('ready-by forecast', () => {
+  it('a plan whose sequence contradicts precedence is reported, not looped on', () => {
+    // op 1 needs op 0, but the plan puts op 1 first on the same technician
+    const model = tinyModel([[0, 100000]], [
+      { job: 0, alternatives: [{ tech: 0, minutes: 60 }] },
+      { job: 0, alternatives: [{ tech: 0, minutes: 60 }], preds: [0] },
+    ]);
+    const plan = planOf([[0, -1, 60, 120], [0, -1, 0, 60]]);
+    const sim = new PromiseSimulation({ model, plan, opCodes: ['X', 'X'], durations: dm(0.3) }, { samples: 50 });
+    expect(() => sim.ends(1)).toThrow(/cyclic/);
+  });
+
   it('single op, no queue: lognormal quantiles within MC error', () => {
     const model = tinyModel([[0, 100000]], [{ job: 0, alternatives: [{ tech: 0, minutes: 100 }] }]);
     const plan = planOf([[0, -1, 0, 100]]);
