@@ -202,6 +202,10 @@ export class Timetable {
         const e0 = append ? Math.max(est, this.techLast[tech]) : est;
         const s = this.fit(op, tech, preferBay, alt.minutes, e0);
         if (s) {
+          // no bay finishes before the technician alone: within the tolerance of that, keep the bay
+          if (o.bays.length === 1) return s;
+          const alone = this.fit(op, tech, -1, alt.minutes, e0);
+          if (alone && s.end <= alone.end + preferTol) return s;
           const other = this.best(op, tech, est, append);
           return other && other.end + preferTol < s.end ? other : s;
         }
