@@ -166,7 +166,8 @@ interface DurEntry { planned: number; mu: number; sigma: number; df: number; dur
 /** Random numbers by op key, and the durations sampled from them (valid while the op's duration parameters stay the same). */
 export class SimulationDraws {
   readonly z = new Map<string, Float64Array>();
-  readonly dur = new Map<string, DurEntry>();
+  /** per op key, the durations sampled for each set of parameters seen (an op tried on several technicians) */
+  readonly dur = new Map<string, DurEntry[]>();
 }
 
 export interface SimulationInput {
@@ -193,7 +194,7 @@ interface OpSim {
   dur?: Float64Array;
   /** op key and the shared duration cache it is stored in once sampled */
   key: string;
-  store: Map<string, DurEntry>;
+  store: Map<string, DurEntry[]>;
 }
 
 interface OpOut { end: Float64Array; bind: Int32Array; kind: Uint8Array }
@@ -240,7 +241,11 @@ function durations(S: number, z: Float64Array, f: OpSim): Float64Array {
   const d = new Float64Array(S);
   if (f.df < Infinity && f.sigma > 0) for (let s = 0; s < S; s++) d[s] = f.planned * Math.exp(f.mu + f.sigma * studentTFromNormal(z[s], f.df));
   else for (let s = 0; s < S; s++) d[s] = f.planned * Math.exp(f.mu + f.sigma * z[s]);
-  f.store.set(f.key, { planned: f.planned, mu: f.mu, sigma: f.sigma, df: f.df, dur: d });
+  const list = f.store.get(f.key);
+  const e = { planned: f.planned, mu: f.mu, sigma: f.sigma, df: f.df, dur: d };
+  if (!list) f.store.set(f.key, [e]);
+  else if (list.length < 4) list.push(e);
+  else list[0] = e;
   return (f.dur = d);
 }
 
@@ -502,11 +507,11 @@ export class PromiseSimulation {
       planned = op.alternatives.find((x) => x.tech === tech)?.minutes ?? a.end - a.start;
     }
     const df = p.df ?? Infinity;
-    const c = this.draws.dur.get(op.key);
+    const c = this.draws.dur.get(op.key)?.find((c) => c.planned === planned && c.mu === p.mu && c.sigma === p.sigma && c.df === df);
     return {
       rel: Math.max(op.release, job ? job.release : -Infinity),
       cal: this.pairCal(tech, bay), planned, mu: p.mu, sigma: p.sigma, df, fixedStart, preds, kinds,
-      dur: c && c.planned === planned && c.mu === p.mu && c.sigma === p.sigma && c.df === df ? c.dur : undefined,
+      dur: c?.dur,
       key: op.key, store: this.draws.dur,
     };
   }
@@ -798,7 +803,7 @@ export class InsertionSimulation {
       if (o < n && plan.assignments[o].start >= effectUntil) { this.frontier.add(o); continue; }
       const f = this.facts.get(o) ?? base.facts[o]!;
       if (o < n && this.facts.has(o) && !f.dur) f.dur = durations(S, base.z(model.ops[o].key), base.facts[o]!);
-      const r: OpOut = spare ?? (this.slab ??= new Slab(S, 8)).out();
+      const r: OpOut = spare ?? (this.slab ??= new Slab(S, 4)).out();
       spare = null;
       sampleOp(S, base.z(model.ops[o].key), f, this.getEnd, r);
       if (o >= n) this.changed.set(o, r);
