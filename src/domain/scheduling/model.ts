@@ -198,6 +198,20 @@ export function validateModel(model: SchedulingModel): ModelIssue[] {
     }
     return b.open;
   });
+  const pairs = new Map<number, number[]>();
+  /**
+   * technician availability ∩ bay opening, once per pair; null for an unknown bay (reported as a
+   * reference); a bay whose calendar is invalid (reported) does not constrain the check
+   */
+  const pairCal = (t: number, b: number, avail: number[]): number[] | null => {
+    const open = bayOpen[b];
+    if (open === undefined) return null;
+    if (open === null) return avail;
+    const k = t * model.bays.length + b;
+    let c = pairs.get(k);
+    if (!c) { c = intersectIntervals(avail, open); pairs.set(k, c); }
+    return c;
+  };
   model.jobs.forEach((j, ji) => {
     for (const o of j.ops ?? []) {
       if (!Number.isInteger(o) || o < 0 || o >= nOps) push('invalid_reference', j.key, `job ${j.key} lists unknown operation index ${o}`);
@@ -262,16 +276,18 @@ export function validateModel(model: SchedulingModel): ModelIssue[] {
     for (const a of op.alternatives) {
       const avail = techAvail[a.tech];
       if (!avail) continue;
-      const bays = op.bays === null ? [null] : op.bays.map((b) => bayOpen[b]);
-      for (const open of bays) {
-        if (open === undefined) continue;
-        const cal = open === null ? avail : intersectIntervals(avail, open);
+      for (const b of op.bays ?? [-1]) {
+        const cal = b < 0 ? avail : pairCal(a.tech, b, avail);
+        if (!cal) continue;
+        // intervals ending after the release only
+        let lo = 0, hi = cal.length >> 1;
+        while (lo < hi) { const m = (lo + hi) >> 1; if (cal[2 * m + 1] > release) hi = m; else lo = m + 1; }
         if (op.splittable) {
           let total = 0;
-          for (let i = 0; i < cal.length; i += 2) total += Math.max(0, cal[i + 1] - Math.max(cal[i], release));
+          for (let i = 2 * lo; i < cal.length && total < a.minutes; i += 2) total += cal[i + 1] - Math.max(cal[i], release);
           if (total >= a.minutes) fits = true;
         } else {
-          for (let i = 0; i < cal.length; i += 2) if (cal[i + 1] - Math.max(cal[i], release) >= a.minutes) fits = true;
+          for (let i = 2 * lo; i < cal.length; i += 2) if (cal[i + 1] - Math.max(cal[i], release) >= a.minutes) { fits = true; break; }
         }
         if (fits) break;
       }
