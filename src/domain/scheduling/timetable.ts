@@ -147,6 +147,15 @@ export class Timetable {
 
   /** earliest slot for op on (tech, bay) from est; null if none */
   fit(op: number, tech: number, bay: number, d: number, est: number): Slot | null {
+    const start = this.fitAt(op, tech, bay, d, est);
+    return start < 0 ? null : { tech, bay, start, end: this.fitEnd };
+  }
+
+  /** end of the last fitAt() that found a slot */
+  private fitEnd = 0;
+
+  /** start of the earliest slot for op on (tech, bay) from est (its end in fitEnd); -1 if none. Allocates nothing. */
+  private fitAt(op: number, tech: number, bay: number, d: number, est: number): number {
     const o = this.model.ops[op];
     const techBusy = this.busy[tech];
     const bayBusy = bay >= 0 ? this.busy[this.T + bay] : null;
@@ -157,32 +166,33 @@ export class Timetable {
       let t = est;
       for (;;) {
         const t1 = fitOne(tc, techBusy, t, d);
-        if (t1 >= INF) return null;
+        if (t1 >= INF) return -1;
         t = t1;
         if (bayBusy) {
           const t2 = fitOne(bc, bayBusy, t, d);
-          if (t2 >= INF) return null;
+          if (t2 >= INF) return -1;
           if (t2 !== t) { t = t2; continue; }
         }
         if (jobBusy) {
           const t3 = fitOne(null, jobBusy, t, d);
           if (t3 !== t) { t = t3; continue; }
         }
-        return { tech, bay, start: t, end: t + d };
+        this.fitEnd = t + d;
+        return t;
       }
     }
     const cal = this.pairCal(tech, bay);
     let t = est;
     for (;;) {
       const i = firstEndAfter(cal, t);
-      if (i >= cal.length) return null;
+      if (i >= cal.length) return -1;
       const s = Math.max(t, cal[i]);
       const e = advance(cal, i, s, d);
-      if (e >= INF) return null;
+      if (e >= INF) return -1;
       let nt = clearOf(techBusy, s, e);
       if (nt < 0 && bayBusy) nt = clearOf(bayBusy, s, e);
       if (nt < 0 && jobBusy) nt = clearOf(jobBusy, s, e);
-      if (nt < 0) return { tech, bay, start: s, end: e };
+      if (nt < 0) { this.fitEnd = e; return s; }
       t = nt;
     }
   }
@@ -194,7 +204,6 @@ export class Timetable {
    */
   best(op: number, tech: number, est: number, append: boolean, preferBay = -1, preferTol = 0): Slot | null {
     const o = this.model.ops[op];
-    let best: Slot | null = null;
     if (preferBay >= 0 && tech >= 0 && o.bays !== null && o.bays.includes(preferBay)) {
       // replans: keep the previous bay unless another one finishes more than preferTol earlier
       const alt = o.alternatives.find((a) => a.tech === tech);
@@ -211,25 +220,33 @@ export class Timetable {
         }
       }
     }
+    let bt = -1, bb = -1, bs = 0, be = INF; // the best slot so far (bt < 0: none)
     for (const alt of o.alternatives) {
       if (tech >= 0 && alt.tech !== tech) continue;
       const e0 = append ? Math.max(est, this.techLast[alt.tech]) : est;
-      if (best && e0 + alt.minutes > best.end) continue;
+      if (bt >= 0 && e0 + alt.minutes > be) continue;
       if (o.bays === null) {
-        const s = this.fit(op, alt.tech, -1, alt.minutes, e0);
-        if (s && (!best || s.end < best.end)) best = s;
+        const s = this.fitAt(op, alt.tech, -1, alt.minutes, e0);
+        if (s >= 0 && (bt < 0 || this.fitEnd < be)) { bt = alt.tech; bb = -1; bs = s; be = this.fitEnd; }
       } else {
-        // no bay can beat the technician (and vehicle) alone: stop at the first bay that matches it
-        const alone = o.bays.length > 1 ? this.fit(op, alt.tech, -1, alt.minutes, e0) : null;
-        if (o.bays.length > 1 && !alone) continue;
+        // no bay can beat the technician (and vehicle) alone: skip the technician when that cannot
+        // beat the best so far, and stop at the first bay that matches it
+        let aloneEnd = INF;
+        if (o.bays.length > 1) {
+          if (this.fitAt(op, alt.tech, -1, alt.minutes, e0) < 0) continue;
+          aloneEnd = this.fitEnd;
+          if (bt >= 0 && aloneEnd >= be) continue;
+        }
         for (const b of o.bays) {
-          const s = this.fit(op, alt.tech, b, alt.minutes, e0);
-          if (s && (!best || s.end < best.end)) best = s;
-          if (s && alone && s.end <= alone.end) break;
+          const s = this.fitAt(op, alt.tech, b, alt.minutes, e0);
+          if (s < 0) continue;
+          const e = this.fitEnd;
+          if (bt < 0 || e < be) { bt = alt.tech; bb = b; bs = s; be = e; }
+          if (e <= aloneEnd) break;
         }
       }
     }
-    return best;
+    return bt < 0 ? null : { tech: bt, bay: bb, start: bs, end: be };
   }
 
   reserve(op: number, s: Slot): void {
