@@ -466,8 +466,8 @@ export class PromiseSimulation {
     // sampled results: keep, take the insertion's, or drop what it did not check
     const out: (OpOut | undefined)[] = prev.out.slice();
     out.length = n;
-    for (const [o, r] of isim.changed) out[o] = r;
-    for (const [o, r] of isim.unchanged) out[o] = r;
+    isim.changed.forEach((r, o) => { out[o] = r; });
+    isim.unchanged.forEach((r, o) => { out[o] = r; });
     const stale = isim.unsettled();
     const seen = new Set<number>();
     while (stale.length) {
@@ -758,9 +758,9 @@ export class InsertionSimulation {
 
     this.facts = facts;
     // successors of the new ops, and the new ops that wait for a base op (the base may change first)
-    for (const [o, f] of facts) {
+    facts.forEach((f, o) => {
       for (const p of f.preds) if (isNew(p) || isNew(o)) (this.newSucc.get(p) ?? this.newSucc.set(p, []).get(p)!).push(o);
-    }
+    });
     // one propagation in planned (topological) order: the new ops, the re-linked ops after them and
     // whatever changes downstream; run now up to the last new op (so the new job's forecast is exact)
     this.queue = new TinyQueue<number>([], cmp);

@@ -138,9 +138,9 @@ export function decode(ctx: Ctx, order: ArrayLike<number>, assign: Int32Array, a
     for (; k < from; k++) {
       const op = order[k];
       if (ctx.skip[op] || !prefix.ok[op]) continue;
-      const slot: Slot = { tech: prefix.tech[op], bay: prefix.bay[op], start: prefix.start[op], end: prefix.end[op] };
-      tt.reserve(op, slot);
-      record(s, op, slot);
+      const tech = prefix.tech[op], bay = prefix.bay[op], start = prefix.start[op], end = prefix.end[op];
+      tt.reserveAt(op, tech, bay, start, end);
+      s.start[op] = start; s.end[op] = end; s.tech[op] = tech; s.bay[op] = bay; s.ok[op] = 1;
     }
   }
   let same = !!prefix && to >= from;

@@ -134,12 +134,22 @@ export function isValidIntervals(a: unknown): a is number[] {
 
 /** Union of two flat interval arrays (touching intervals merged). */
 export function unionIntervals(a: readonly number[], b: readonly number[]): number[] {
-  const all: [number, number][] = [];
-  for (let i = 0; i < a.length; i += 2) all.push([a[i], a[i + 1]]);
-  for (let i = 0; i < b.length; i += 2) all.push([b[i], b[i + 1]]);
-  all.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  const sorted = (x: readonly number[]) => { for (let i = 2; i < x.length; i += 2) if (x[i] < x[i - 2]) return false; return true; };
+  if (!sorted(a) || !sorted(b)) {
+    // not a valid calendar (validateModel reports it): sort the pairs first
+    const pairs: [number, number][] = [];
+    for (let i = 0; i + 1 < a.length; i += 2) pairs.push([a[i], a[i + 1]]);
+    for (let i = 0; i + 1 < b.length; i += 2) pairs.push([b[i], b[i + 1]]);
+    pairs.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    return unionIntervals(pairs.flat(), []);
+  }
+  // both sorted by start: merge them in one pass
   const out: number[] = [];
-  for (const [s, e] of all) {
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) {
+    let s: number, e: number;
+    if (j >= b.length || (i < a.length && (a[i] < b[j] || (a[i] === b[j] && a[i + 1] <= b[j + 1])))) { s = a[i]; e = a[i + 1]; i += 2; }
+    else { s = b[j]; e = b[j + 1]; j += 2; }
     const n = out.length;
     if (n > 0 && s <= out[n - 1]) {
       if (e > out[n - 1]) out[n - 1] = e;

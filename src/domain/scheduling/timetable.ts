@@ -128,10 +128,16 @@ export class Timetable {
   }
 
   reset(): void {
+    // the arrays are kept (their capacity with them): decodes reset thousands of times
     for (let r = 0; r < this.base.length; r++) {
-      const b = this.base[r];
-      if (b.length === 0) { if (this.busy[r].length) this.busy[r] = []; }
-      else this.busy[r] = b.slice();
+      const b = this.base[r], x = this.busy[r];
+      if (x.length === b.length && (b.length === 0 || x[0] === b[0])) {
+        let same = true;
+        for (let i = 1; i < b.length && same; i++) same = x[i] === b[i];
+        if (same) continue;
+      }
+      x.length = b.length;
+      for (let i = 0; i < b.length; i++) x[i] = b[i];
     }
     this.techLast.set(this.baseTechLast);
   }
@@ -209,14 +215,14 @@ export class Timetable {
       const alt = o.alternatives.find((a) => a.tech === tech);
       if (alt) {
         const e0 = append ? Math.max(est, this.techLast[tech]) : est;
-        const s = this.fit(op, tech, preferBay, alt.minutes, e0);
-        if (s) {
+        const ps = this.fitAt(op, tech, preferBay, alt.minutes, e0);
+        if (ps >= 0) {
+          const pe = this.fitEnd;
           // no bay finishes before the technician alone: within the tolerance of that, keep the bay
-          if (o.bays.length === 1) return s;
-          const alone = this.fit(op, tech, -1, alt.minutes, e0);
-          if (alone && s.end <= alone.end + preferTol) return s;
+          if (o.bays.length === 1) return { tech, bay: preferBay, start: ps, end: pe };
+          if (this.fitAt(op, tech, -1, alt.minutes, e0) >= 0 && pe <= this.fitEnd + preferTol) return { tech, bay: preferBay, start: ps, end: pe };
           const other = this.best(op, tech, est, append);
-          return other && other.end + preferTol < s.end ? other : s;
+          return other && other.end + preferTol < pe ? other : { tech, bay: preferBay, start: ps, end: pe };
         }
       }
     }
@@ -250,11 +256,14 @@ export class Timetable {
   }
 
   reserve(op: number, s: Slot): void {
-    const o = this.model.ops[op];
-    insertBusy(this.busy[s.tech], s.start, s.end);
-    if (s.bay >= 0) insertBusy(this.busy[this.T + s.bay], s.start, s.end);
-    if (!o.parallel) insertBusy(this.busy[this.T + this.B + o.job], s.start, s.end);
-    if (s.end > this.techLast[s.tech]) this.techLast[s.tech] = s.end;
+    this.reserveAt(op, s.tech, s.bay, s.start, s.end);
+  }
+
+  reserveAt(op: number, tech: number, bay: number, start: number, end: number): void {
+    insertBusy(this.busy[tech], start, end);
+    if (bay >= 0) insertBusy(this.busy[this.T + bay], start, end);
+    if (!this.model.ops[op].parallel) insertBusy(this.busy[this.T + this.B + this.model.ops[op].job], start, end);
+    if (end > this.techLast[tech]) this.techLast[tech] = end;
   }
 
   /** processing minutes of a placed op that fall in its tech's overtime */

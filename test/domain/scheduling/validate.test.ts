@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateModel } from '../../../src/domain/scheduling/model.js';
+import { unionIntervals, validateModel } from '../../../src/domain/scheduling/model.js';
 import { solve } from '../../../src/domain/scheduling/solve.js';
 import { verifyPlan } from '../../../src/domain/scheduling/verify.js';
 import { tinyModel } from './helpers.js';
@@ -43,5 +43,17 @@ describe('validateModel', () => {
     expect(res.plan.assignments[2]).toMatchObject({ tech: 0, start: 0, end: 10 });
     expect(verifyPlan(m, res.plan)).toEqual([]);
     expect(res.stats.issues.map((i) => i.op)).toEqual(['a']);
+  });
+});
+
+describe('calendar union', () => {
+  it('merges sorted calendars in one pass: overlaps and touching intervals join', () => {
+    expect(unionIntervals([0, 10, 20, 30, 50, 60], [5, 12, 30, 35, 40, 45])).toEqual([0, 12, 20, 35, 40, 45, 50, 60]);
+    expect(unionIntervals([100, 200], [])).toEqual([100, 200]);
+    expect(unionIntervals([], [1, 2, 2, 3])).toEqual([1, 3]);
+    expect(unionIntervals([0, 100], [10, 20, 30, 40])).toEqual([0, 100]);
+  });
+  it('an unsorted (invalid) calendar is sorted first, as before', () => {
+    expect(unionIntervals([20, 30, 0, 10], [5, 25])).toEqual([0, 30]);
   });
 });
