@@ -165,6 +165,12 @@ interface DurEntry { planned: number; mu: number; sigma: number; df: number; dur
 
 /** Random numbers by op key, and the durations sampled from them (valid while the op's duration parameters stay the same). */
 export class SimulationDraws {
+  /** drops an op's numbers (they are drawn again, identically, if it is ever simulated again) */
+  forget(key: string): void {
+    this.z.delete(key);
+    this.dur.delete(key);
+  }
+
   readonly z = new Map<string, Float64Array>();
   /** per op key, the durations sampled for each set of parameters seen (an op tried on several technicians) */
   readonly dur = new Map<string, DurEntry[]>();

@@ -312,6 +312,8 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
   let promiseSim: PromiseSimulation | null = null;
   let timelines: Timelines | null = null;
   const draws = new SimulationDraws();
+  /** a vehicle that left (or never came) frees its random numbers: the caches stay the size of the open work */
+  const forget = (ro: Ro) => { for (let j = 0; j < ro.ops.length; j++) draws.forget(`${ro.key}#${j}`); };
   /** the model's technicians with their overtime windows: what the promise forecast replays on */
   let forecastTechs: SchedulingModel['techs'] = [];
   let today = 0;
@@ -701,6 +703,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
 
   const finishRo = (ro: Ro, t: number) => {
     ro.status = ST_READY;
+    forget(ro);
     ro.readyAt = t + buffer;
     inShop.delete(ro);
     openRos.delete(ro);
@@ -857,7 +860,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
           ro.plannedArrival = booked;
           if (!Number.isNaN(ro.partsDelay)) ro.partsEta = booked + ro.partsDelay;
         }
-        if (!ok) { turnedAway++; ro.status = ST_GONE; break; }
+        if (!ok) { turnedAway++; ro.status = ST_GONE; forget(ro); break; }
         bookedN++;
         const dOpen = W.openByDay[dayOf(ro.plannedArrival)][0];
         push(Math.max(t, ro.noShow ? ro.plannedArrival + 30 : Math.max(dOpen, ro.arrival)), E_ARRIVAL, ro);
@@ -865,7 +868,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
       }
       case E_ARRIVAL: {
         const ro = ev.ro!;
-        if (ro.kind === KIND_APPOINTMENT && ro.noShow) { noShows++; ro.status = ST_GONE; openRos.delete(ro); break; }
+        if (ro.kind === KIND_APPOINTMENT && ro.noShow) { noShows++; ro.status = ST_GONE; openRos.delete(ro); forget(ro); break; }
         ro.arrival = t;
         ro.status = ST_RECEPTION;
         byHourArrivals[hourOf(t)]++;
@@ -883,7 +886,7 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
           else {
             // a walk-in drop-off may be promised for the next open day
             const ok = place(ro, t, t, true, true);
-            if (!ok) { turnedAway++; ro.status = ST_GONE; break; }
+            if (!ok) { turnedAway++; ro.status = ST_GONE; forget(ro); break; }
           }
         }
         else if (ro.lane >= 0) ro.promise = lanePromise(ro, t);
