@@ -58,9 +58,14 @@ export function nextWorkingMinute(cal: readonly number[], t: number): number {
  * last interval, the remainder runs in wall-clock minutes.
  */
 export function advanceWork(cal: readonly number[], s: number, d: number): number {
+  return advanceFrom(cal, firstEndAfter(cal, s), s, d);
+}
+
+/** advanceWork with `i0` = firstEndAfter(cal, s) already known */
+function advanceFrom(cal: readonly number[], i0: number, s: number, d: number): number {
   let rem = d;
   let pos = s;
-  for (let i = firstEndAfter(cal, s); i < cal.length; i += 2) {
+  for (let i = i0; i < cal.length; i += 2) {
     const from = pos > cal[i] ? pos : cal[i];
     const avail = cal[i + 1] - from;
     if (avail >= rem) return from + rem;
@@ -275,7 +280,14 @@ function sampleOp(S: number, z: Float64Array, f: OpSim, getEnd: (p: number) => F
     const e = getEnd(p);
     for (let s = 0; s < S; s++) if (e[s] > end[s]) { end[s] = e[s]; bind[s] = p; kind[s] = k; }
   }
-  for (let s = 0; s < S; s++) end[s] = advanceWork(cal, end[s], dur[s]);
+  // the samples' ready times cluster: start each calendar search from the previous sample's interval
+  let h = 0;
+  const n = cal.length;
+  for (let s = 0; s < S; s++) {
+    const t = end[s];
+    if (!((h >= n || cal[h + 1] > t) && (h === 0 || cal[h - 1] <= t))) h = firstEndAfter(cal, t);
+    end[s] = advanceFrom(cal, h, t, dur[s]);
+  }
 }
 
 /** binding candidates of a (non-fixed) op in a simulation's structure */
