@@ -739,14 +739,14 @@ export class InsertionSimulation {
       for (const [r, list] of groups) {
         // the row is in planned order: merge the (few) new ops in by binary search
         const row = seqs[r];
-        const merged: number[] = [];
-        let from = 0;
+        let from = 0, prevNew = -1;
         for (const o of list.sort(cmp)) {
           let lo = from, hi = row.length;
           while (lo < hi) { const m = (lo + hi) >> 1; if (cmp(row[m], o) < 0) lo = m + 1; else hi = m; }
-          addPred(o, merged.length && isNew(merged[merged.length - 1]) && lo === from ? merged[merged.length - 1] : lo > 0 ? row[lo - 1] : -1, kind);
+          // its predecessor: the previous new op when both sit in the same gap, else the base op before it
+          addPred(o, prevNew >= 0 && lo === from ? prevNew : lo > 0 ? row[lo - 1] : -1, kind);
           if (lo < row.length) over.set(row[lo], o);
-          merged.push(o);
+          prevNew = o;
           from = lo;
         }
       }
