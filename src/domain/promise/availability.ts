@@ -13,7 +13,7 @@
  * the full count (PromiseContext.quote).
  */
 import { intersectIntervals, type Plan, type SchedulingModel } from '../scheduling/model.js';
-import { InsertionSimulation } from './forecast.js';
+import { InsertionSimulation, sequencePosition } from './forecast.js';
 import { insertJob, promiseEffects, roundUp, Timelines, type Insertion, type NewJobSpec } from './insert.js';
 import type { PromiseContext } from './context.js';
 
@@ -106,17 +106,7 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
   const effectCache = new Map<string, string[]>();
   // insertion positions that hurt a promise, with the earliest slot that showed it
   const hurtAt = new Map<string, { start: number; victims: string[] }>();
-  /** index of the first op of a planned-order sequence that comes after new op o */
-  const seqPos = (row: readonly number[], o: number, as: Plan['assignments']) => {
-    const a = as[o];
-    let lo = 0, hi = row.length;
-    while (lo < hi) {
-      const m = (lo + hi) >> 1, b = as[row[m]];
-      if (b.start < a.start || (b.start === a.start && (b.end < a.end || (b.end === a.end && row[m] < o)))) lo = m + 1;
-      else hi = m;
-    }
-    return lo;
-  };
+
   for (const start of req.slots) {
     const r: SlotResult = { start, offered: false, promise: null, onTimeProbability: null, plannedFinish: null };
     out.push(r);
@@ -135,10 +125,9 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     // their planned minutes. The same positions as an earlier slot that hurt a promise: a later
     // drop-off can only make every sampled end later (releases grow, nothing else changes), so it
     // hurts that promise too (it may hurt more: only with firstVictimOnly, which names one).
-    const as = ins.plan.assignments;
     const placed = !req.firstVictimOnly ? '' : ins.ops.map((o) => {
-      const a = as[o];
-      return `${a.tech}:${seqPos(sim.techSeq[a.tech], o, as)}/${a.bay}:${a.bay >= 0 ? seqPos(sim.baySeq[a.bay], o, as) : -1}`;
+      const a = ins.plan.assignments[o];
+      return `${a.tech}:${sequencePosition(sim.techSeq[a.tech], o, ins.plan)}/${a.bay}:${a.bay >= 0 ? sequencePosition(sim.baySeq[a.bay], o, ins.plan) : -1}`;
     }).join(',');
     const known = req.firstVictimOnly ? hurtAt.get(placed) : undefined;
     if (known && known.start <= start) { r.reason = 'hurts_existing_promises'; r.victims = known.victims; reused++; continue; }

@@ -290,29 +290,22 @@ function sampleOp(S: number, z: Float64Array, f: OpSim, getEnd: (p: number) => F
   }
 }
 
-/** binding candidates of a (non-fixed) op in a simulation's structure */
-function predsOf(
-  sim: { readonly model: SchedulingModel; readonly n: number; readonly scheduled: Uint8Array; readonly jobPrev: Int32Array },
-  o: number, techPrev: number, bayPrev: number,
-): { preds: number[]; kinds: number[] } {
-  const preds: number[] = [], kinds: number[] = [];
-  const op = sim.model.ops[o];
-  if (op.fixed) return { preds, kinds };
-  const add = (p: number, k: number) => {
-    if (p < 0 || (p < sim.n && !sim.scheduled[p]) || preds.includes(p)) return;
-    preds.push(p); kinds.push(k);
-  };
-  for (const p of op.preds) add(p, KIND_JOB);
-  add(sim.jobPrev[o], KIND_JOB);
-  add(techPrev, KIND_TECH);
-  add(bayPrev, KIND_BAY);
-  return { preds, kinds };
-}
-
 const cmpAssign = (plan: Pick<Plan, 'assignments'>) => (x: number, y: number) => {
   const a = plan.assignments[x], b = plan.assignments[y];
   return a.start - b.start || a.end - b.end || x - y;
 };
+
+/** where op o goes in a sequence kept in planned order: the index of the first op after it (search from `from`) */
+function sequenceIndex(row: readonly number[], o: number, cmp: (x: number, y: number) => number, from = 0): number {
+  let lo = from, hi = row.length;
+  while (lo < hi) { const m = (lo + hi) >> 1; if (cmp(row[m], o) < 0) lo = m + 1; else hi = m; }
+  return lo;
+}
+
+/** sequenceIndex for an op of `plan` (e.g. a new op of an insertion against the base simulation's techSeq/baySeq) */
+export function sequencePosition(row: readonly number[], o: number, plan: Pick<Plan, 'assignments'>): number {
+  return sequenceIndex(row, o, cmpAssign(plan));
+}
 
 /**
  * Lazily simulated plan: `ends(op)` simulates the op and (first) its ancestors only.
@@ -427,7 +420,7 @@ export class PromiseSimulation {
 
   private static derive(prev: PromiseSimulation, isim: InsertionSimulation, model: SchedulingModel) {
     const n = model.ops.length, n0 = prev.n;
-    const { plan, newOps, newOpCodes } = isim.ext;
+    const { plan, newOps } = isim.ext;
     const cmp = cmpAssign(plan);
     const scheduled = new Uint8Array(n);
     scheduled.set(prev.scheduled);
@@ -440,17 +433,13 @@ export class PromiseSimulation {
     const grow = (x: Int32Array) => { const y = new Int32Array(n).fill(-1); y.set(x); return y; };
     const techPrev = grow(prev.techPrev), bayPrev = grow(prev.bayPrev), jobPrev = grow(prev.jobPrev);
     const techSeq = prev.techSeq.slice(), baySeq = prev.baySeq.slice();
-    const touched = new Set<number>(added);
     const merge = (seqs: number[][], prevOf: Int32Array, r: number, o: number) => {
       const row = seqs[r].slice();
-      let k = row.length;
-      while (k > 0 && cmp(row[k - 1], o) > 0) k--;
+      const k = sequenceIndex(row, o, cmp);
       row.splice(k, 0, o);
       seqs[r] = row;
-      for (let i = Math.max(0, k); i < Math.min(row.length, k + 2); i++) {
-        const p = i > 0 ? row[i - 1] : -1;
-        if (prevOf[row[i]] !== p) { prevOf[row[i]] = p; touched.add(row[i]); }
-      }
+      prevOf[o] = k > 0 ? row[k - 1] : -1;
+      if (k + 1 < row.length) prevOf[row[k + 1]] = o;
     };
     const jobLast = new Map<number, number>();
     for (const o of added) {
@@ -460,7 +449,8 @@ export class PromiseSimulation {
       const op = model.ops[o];
       if (!op.parallel) { jobPrev[o] = jobLast.get(op.job) ?? -1; jobLast.set(op.job, o); }
     }
-    // predecessor lists of the new and re-linked ops, successor lists kept in step
+    // the insertion already built the facts of its new ops and of the base ops re-linked after
+    // them: take them, and keep the successor lists in step
     const facts = prev.facts.slice();
     facts.length = n;
     for (let o = n0; o < n; o++) facts[o] ??= null;
@@ -468,19 +458,11 @@ export class PromiseSimulation {
     for (let o = n0; o < n; o++) succ[o] = [];
     const cloned = new Set<number>();
     const row = (p: number) => { if (p < n0 && !cloned.has(p)) { succ[p] = succ[p].slice(); cloned.add(p); } return succ[p]; };
-    const scratch = { model, n, scheduled, jobPrev };
-    for (const o of [...touched].sort(cmp)) {
-      const { preds, kinds } = predsOf(scratch, o, techPrev[o], bayPrev[o]);
-      if (o >= n0) {
-        const a = plan.assignments[o];
-        facts[o] = prev.opFacts(o, a.tech, a.bay, a, newOpCodes[newOps.indexOf(o)] ?? '', preds, kinds, model);
-      } else {
-        const old = prev.facts[o]!;
-        for (const p of old.preds) { const r = row(p); const i = r.indexOf(o); if (i >= 0) r.splice(i, 1); }
-        facts[o] = { ...old, preds, kinds };
-      }
-      for (const p of preds) row(p).push(o);
-    }
+    isim.facts.forEach((f, o) => {
+      if (o < n0) for (const p of prev.facts[o]!.preds) { const r = row(p); const i = r.indexOf(o); if (i >= 0) r.splice(i, 1); }
+      facts[o] = f;
+      for (const p of f.preds) row(p).push(o);
+    });
     // sampled results: keep, take the insertion's, or drop what it did not check
     const out: (OpOut | undefined)[] = prev.out.slice();
     out.length = n;
@@ -500,7 +482,18 @@ export class PromiseSimulation {
 
   /** binding candidates of a (non-fixed) op: job preds, previous op of the vehicle, technician and bay predecessors */
   predList(o: number, techPrev: number, bayPrev: number): { preds: number[]; kinds: number[] } {
-    return predsOf(this, o, techPrev, bayPrev);
+    const preds: number[] = [], kinds: number[] = [];
+    const op = this.model.ops[o];
+    if (op.fixed) return { preds, kinds };
+    const add = (p: number, k: number) => {
+      if (p < 0 || (p < this.n && !this.scheduled[p]) || preds.includes(p)) return;
+      preds.push(p); kinds.push(k);
+    };
+    for (const p of op.preds) add(p, KIND_JOB);
+    add(this.jobPrev[o], KIND_JOB);
+    add(techPrev, KIND_TECH);
+    add(bayPrev, KIND_BAY);
+    return { preds, kinds };
   }
 
   /** tech (work ∪ overtime) ∩ bay open */
@@ -710,7 +703,7 @@ export class InsertionSimulation {
   readonly unchanged = new Map<number, OpOut>();
   /**
    * ops whose inputs may have changed but that were not re-simulated: planned to start after the
-   * assessment window, or new ops reached again from a changed base op
+   * assessment window, or after the op where a `stop` ended the propagation
    */
   readonly frontier = new Set<number>();
   /** base ops re-simulated (changed or not) */
@@ -741,8 +734,7 @@ export class InsertionSimulation {
         const row = seqs[r];
         let from = 0, prevNew = -1;
         for (const o of list.sort(cmp)) {
-          let lo = from, hi = row.length;
-          while (lo < hi) { const m = (lo + hi) >> 1; if (cmp(row[m], o) < 0) lo = m + 1; else hi = m; }
+          const lo = sequenceIndex(row, o, cmp, from);
           // its predecessor: the previous new op when both sit in the same gap, else the base op before it
           addPred(o, prevNew >= 0 && lo === from ? prevNew : lo > 0 ? row[lo - 1] : -1, kind);
           if (lo < row.length) over.set(row[lo], o);
@@ -841,7 +833,8 @@ export class InsertionSimulation {
     return false;
   }
 
-  private readonly facts: Map<number, OpSim>;
+  /** sampling facts of the new ops and of the base ops re-linked after them (read by PromiseSimulation.extend) */
+  readonly facts: Map<number, OpSim>;
   private propagated = false;
   private truncated = false;
   /** propagate() has run to the end (changed/unchanged/frontier describe the whole downstream effect) */
