@@ -27,7 +27,7 @@ export interface AvailabilityRequest {
   /**
    * the new job as dropped off at `start` (overrides `job`): for op releases that follow the slot,
    * e.g. parts that arrive a fixed time after the drop-off. Releases must not decrease as `start`
-   * grows (a later slot with the same placements as a hurting one is rejected without simulation).
+   * grows (a later slot with the same sequence positions as a hurting one is rejected without simulation).
    */
   jobAt?: (start: number) => NewJobSpec;
   waiter: boolean;
@@ -79,7 +79,7 @@ export interface AvailabilityResult {
   simulated: number;
   /**
    * slots whose effect on existing promises was reused: from an identical earlier insertion, or
-   * (hurt) from an earlier slot with the same placements
+   * (hurt, with firstVictimOnly) from an earlier slot whose new ops sit at the same sequence positions
    */
   reused: number;
   skippedEarly: number;

@@ -42,42 +42,39 @@ export class Timelines {
   readonly techBusy: number[][];
   readonly bayBusy: number[][];
   readonly techCal: number[][];
-  private readonly cache = new Map<number, number[]>();
-
-  constructor(readonly model: SchedulingModel, readonly plan: Pick<Plan, 'assignments'>) {
-    const t: [number, number][][] = model.techs.map(() => []);
-    const b: [number, number][][] = model.bays.map(() => []);
-    model.ops.forEach((_, i) => {
-      const a = plan.assignments[i];
-      if (!a || a.tech < 0 || a.end <= a.start) return;
-      t[a.tech].push([a.start, a.end]);
-      if (a.bay >= 0) b[a.bay].push([a.start, a.end]);
-    });
-    this.techBusy = t.map(mergeSpans);
-    this.bayBusy = b.map(mergeSpans);
-    this.techCal = model.techs.map((x) => techAvailability(x));
-  }
+  private readonly cache: Map<number, number[]>;
 
   /**
-   * The timelines of the plan with an insertion adopted (`ops`: the appended ops of `model`/`plan`):
-   * only the touched technicians' and bays' busy spans are rebuilt; calendars are shared.
+   * `prior`: the timelines of the plan before an insertion whose appended ops are `ops` (see
+   * extend): its calendars are shared and only the touched rows are rebuilt.
    */
-  extend(model: SchedulingModel, plan: Pick<Plan, 'assignments'>, ops: readonly number[]): Timelines {
-    const next: Timelines = Object.create(Timelines.prototype);
-    const techBusy = this.techBusy.slice(), bayBusy = this.bayBusy.slice();
-    const add = (rows: number[][], r: number, s: number, e: number) => {
-      const spans: [number, number][] = [[s, e]];
-      for (let i = 0; i < rows[r].length; i += 2) spans.push([rows[r][i], rows[r][i + 1]]);
-      rows[r] = mergeSpans(spans);
-    };
-    for (const o of ops) {
-      const a = plan.assignments[o];
+  constructor(readonly model: SchedulingModel, readonly plan: Pick<Plan, 'assignments'>, prior?: { timelines: Timelines; ops: readonly number[] }) {
+    const tech = new Map<number, [number, number][]>(), bay = new Map<number, [number, number][]>();
+    const add = (m: Map<number, [number, number][]>, r: number, s: number, e: number) => (m.get(r) ?? m.set(r, []).get(r)!).push([s, e]);
+    for (const i of prior ? prior.ops : model.ops.keys()) {
+      const a = plan.assignments[i];
       if (!a || a.tech < 0 || a.end <= a.start) continue;
-      add(techBusy, a.tech, a.start, a.end);
-      if (a.bay >= 0) add(bayBusy, a.bay, a.start, a.end);
+      add(tech, a.tech, a.start, a.end);
+      if (a.bay >= 0) add(bay, a.bay, a.start, a.end);
     }
-    Object.assign(next, { model, plan, techBusy, bayBusy, techCal: this.techCal, cache: this.cache });
-    return next;
+    // rows without new spans are the prior's arrays; the others merge the prior's spans with the new
+    const rows = (n: number, spans: Map<number, [number, number][]>, old?: number[][]) =>
+      Array.from({ length: n }, (_, r) => {
+        const list = spans.get(r);
+        if (!list) return old?.[r] ?? [];
+        const o = old?.[r] ?? [];
+        for (let k = 0; k < o.length; k += 2) list.push([o[k], o[k + 1]]);
+        return mergeSpans(list);
+      });
+    this.techBusy = rows(model.techs.length, tech, prior?.timelines.techBusy);
+    this.bayBusy = rows(model.bays.length, bay, prior?.timelines.bayBusy);
+    this.techCal = prior ? prior.timelines.techCal : model.techs.map((x) => techAvailability(x));
+    this.cache = prior ? prior.timelines.cache : new Map();
+  }
+
+  /** the timelines of the plan with an insertion adopted (`ops`: the appended ops of `model`/`plan`) */
+  extend(model: SchedulingModel, plan: Pick<Plan, 'assignments'>, ops: readonly number[]): Timelines {
+    return new Timelines(model, plan, { timelines: this, ops });
   }
 
   /** technician availability ∩ bay opening (cached) */

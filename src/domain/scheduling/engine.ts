@@ -117,8 +117,8 @@ function estOf(ctx: Ctx, s: Sched, op: number): number {
   return est;
 }
 
-function record(s: Sched, op: number, slot: Slot): void {
-  s.start[op] = slot.start; s.end[op] = slot.end; s.tech[op] = slot.tech; s.bay[op] = slot.bay; s.ok[op] = 1;
+function record(s: Sched, op: number, tech: number, bay: number, start: number, end: number): void {
+  s.start[op] = start; s.end[op] = end; s.tech[op] = tech; s.bay[op] = bay; s.ok[op] = 1;
 }
 
 /**
@@ -138,9 +138,8 @@ export function decode(ctx: Ctx, order: ArrayLike<number>, assign: Int32Array, a
     for (; k < from; k++) {
       const op = order[k];
       if (ctx.skip[op] || !prefix.ok[op]) continue;
-      const tech = prefix.tech[op], bay = prefix.bay[op], start = prefix.start[op], end = prefix.end[op];
-      tt.reserveAt(op, tech, bay, start, end);
-      s.start[op] = start; s.end[op] = end; s.tech[op] = tech; s.bay[op] = bay; s.ok[op] = 1;
+      tt.reserveAt(op, prefix.tech[op], prefix.bay[op], prefix.start[op], prefix.end[op]);
+      record(s, op, prefix.tech[op], prefix.bay[op], prefix.start[op], prefix.end[op]);
     }
   }
   let same = !!prefix && to >= from;
@@ -150,7 +149,7 @@ export function decode(ctx: Ctx, order: ArrayLike<number>, assign: Int32Array, a
       // nothing differed up to the last touched position: the rest is the prefix schedule's
       for (; k < order.length; k++) {
         const x = order[k];
-        if (prefix!.ok[x]) { s.start[x] = prefix!.start[x]; s.end[x] = prefix!.end[x]; s.tech[x] = prefix!.tech[x]; s.bay[x] = prefix!.bay[x]; s.ok[x] = 1; }
+        if (prefix!.ok[x]) record(s, x, prefix!.tech[x], prefix!.bay[x], prefix!.start[x], prefix!.end[x]);
       }
       return true;
     }
@@ -165,7 +164,7 @@ export function decode(ctx: Ctx, order: ArrayLike<number>, assign: Int32Array, a
     if (same && (slot ? !prefix!.ok[op] || prefix!.start[op] !== slot.start || prefix!.end[op] !== slot.end || prefix!.tech[op] !== slot.tech || prefix!.bay[op] !== slot.bay : prefix!.ok[op])) same = false;
     if (!slot) continue;
     tt.reserve(op, slot);
-    record(s, op, slot);
+    record(s, op, slot.tech, slot.bay, slot.start, slot.end);
   }
   return same;
 }
@@ -262,7 +261,7 @@ export function dispatch(ctx: Ctx, rule: Rule, s: Sched, prefer?: Int32Array, bo
       if (!slot) slot = tt.best(op, -1, est, false);
       if (slot) {
         tt.reserve(op, slot);
-        record(s, op, slot);
+        record(s, op, slot.tech, slot.bay, slot.start, slot.end);
         assign[op] = slot.tech;
       }
     }

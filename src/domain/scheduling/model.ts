@@ -132,6 +132,17 @@ export function isValidIntervals(a: unknown): a is number[] {
   return true;
 }
 
+/** index (even) of the first interval of `a` whose end is > t; a.length if none */
+export function firstEndAfter(a: readonly number[], t: number): number {
+  let lo = 0, hi = a.length >> 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[2 * mid + 1] > t) hi = mid;
+    else lo = mid + 1;
+  }
+  return 2 * lo;
+}
+
 /** Union of two flat interval arrays (touching intervals merged). */
 export function unionIntervals(a: readonly number[], b: readonly number[]): number[] {
   const sorted = (x: readonly number[]) => { for (let i = 2; i < x.length; i += 2) if (x[i] < x[i - 2]) return false; return true; };
@@ -290,14 +301,13 @@ export function validateModel(model: SchedulingModel): ModelIssue[] {
         const cal = b < 0 ? avail : pairCal(a.tech, b, avail);
         if (!cal) continue;
         // intervals ending after the release only
-        let lo = 0, hi = cal.length >> 1;
-        while (lo < hi) { const m = (lo + hi) >> 1; if (cal[2 * m + 1] > release) hi = m; else lo = m + 1; }
+        const first = firstEndAfter(cal, release);
         if (op.splittable) {
           let total = 0;
-          for (let i = 2 * lo; i < cal.length && total < a.minutes; i += 2) total += cal[i + 1] - Math.max(cal[i], release);
+          for (let i = first; i < cal.length && total < a.minutes; i += 2) total += cal[i + 1] - Math.max(cal[i], release);
           if (total >= a.minutes) fits = true;
         } else {
-          for (let i = 2 * lo; i < cal.length; i += 2) if (cal[i + 1] - Math.max(cal[i], release) >= a.minutes) { fits = true; break; }
+          for (let i = first; i < cal.length; i += 2) if (cal[i + 1] - Math.max(cal[i], release) >= a.minutes) { fits = true; break; }
         }
         if (fits) break;
       }

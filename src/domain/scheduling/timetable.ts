@@ -8,20 +8,11 @@
  * the calendars (one interval for non-splittable ops; for splittable ops the span is held whole and
  * the processing minutes are counted inside tech ∩ bay calendar).
  */
-import { intersectIntervals, techAvailability, type SchedulingModel } from './model.js';
+import { firstEndAfter, intersectIntervals, techAvailability, type SchedulingModel } from './model.js';
+
+export { firstEndAfter };
 
 export const INF = 2 ** 45;
-
-/** index (even) of the first interval of `a` whose end is > t; a.length if none */
-export function firstEndAfter(a: readonly number[], t: number): number {
-  let lo = 0, hi = a.length >> 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[2 * mid + 1] > t) hi = mid;
-    else lo = mid + 1;
-  }
-  return 2 * lo;
-}
 
 /** earliest s ≥ t with [s, s+d) inside one calendar interval and clear of busy; INF if none */
 function fitOne(cal: readonly number[] | null, busy: readonly number[], t: number, d: number): number {
@@ -131,11 +122,6 @@ export class Timetable {
     // the arrays are kept (their capacity with them): decodes reset thousands of times
     for (let r = 0; r < this.base.length; r++) {
       const b = this.base[r], x = this.busy[r];
-      if (x.length === b.length && (b.length === 0 || x[0] === b[0])) {
-        let same = true;
-        for (let i = 1; i < b.length && same; i++) same = x[i] === b[i];
-        if (same) continue;
-      }
       x.length = b.length;
       for (let i = 0; i < b.length; i++) x[i] = b[i];
     }
@@ -149,12 +135,6 @@ export class Timetable {
     let c = this.inter.get(k);
     if (!c) { c = intersectIntervals(this.techCal[tech], this.bayCal[bay]); this.inter.set(k, c); }
     return c;
-  }
-
-  /** earliest slot for op on (tech, bay) from est; null if none */
-  fit(op: number, tech: number, bay: number, d: number, est: number): Slot | null {
-    const start = this.fitAt(op, tech, bay, d, est);
-    return start < 0 ? null : { tech, bay, start, end: this.fitEnd };
   }
 
   /** end of the last fitAt() that found a slot */
