@@ -115,7 +115,9 @@ export async function replan(
     stats: { ...result.stats, issues: result.stats.issues.length },
   };
   const state = { data, compiled, snapshot, plan };
-  if (opts.persist !== false) {
+  // a plan computed from an older revision answers the request that asked for it but is never
+  // installed: a write that landed during the solve would otherwise be forgotten
+  if (opts.persist !== false && ctx.store.workshops.revision(workshopId) === snapshot.revision) {
     ctx.store.plans.put({ workshopId, revision: snapshot.revision, asOf: new Date(asOfMs).toISOString(), createdAt: new Date(ctx.clock.now()).toISOString(), data });
     cachesOf(ctx).cache.set(workshopId, state);
   }
@@ -258,15 +260,21 @@ export function buildBoard(state: PlanState, date: string, onTime?: Map<string, 
 
 /**
  * Installs a plan extended by a booking (the new job inserted into gaps, nothing else moved) as
- * the current plan of the new revision, so the next quote or booking sees the capacity it took
- * without waiting for a replan. The next replan (on a floor event, or when the plan ages)
- * re-optimises everything, warm-started from this plan.
+ * the current plan of the revision the booking created, so the next quote or booking sees the
+ * capacity it took without waiting for a replan. The next replan (on a floor event, or when the
+ * plan ages) re-optimises everything, warm-started from this plan.
+ *
+ * Compare-and-set: `prev` must be the plan of revision `ext.revision - 1` and the store must be at
+ * `ext.revision` (the booking's own write and nothing else since `prev` was computed). Otherwise
+ * nothing is installed and false is returned: the caller recomputes.
  */
 export function installPlan(
   ctx: AppContext,
   prev: PlanState,
   ext: { model: CompiledWorkshop['model']; plan: Plan; appointment: Appointment; opRefs: CompiledWorkshop['opRefs']; revision: number },
-): PlanState {
+): boolean {
+  const workshopId = prev.snapshot.workshop.id;
+  if (prev.data.revision !== ext.revision - 1 || ctx.store.workshops.revision(workshopId) !== ext.revision) return false;
   const compiled: CompiledWorkshop = {
     ...prev.compiled,
     model: ext.model,
@@ -281,9 +289,9 @@ export function installPlan(
   };
   const state: PlanState = { data, compiled, snapshot, plan: ext.plan };
   const { cache } = cachesOf(ctx);
-  cache.set(snapshot.workshop.id, state);
-  ctx.store.plans.put({ workshopId: snapshot.workshop.id, revision: ext.revision, asOf: new Date(data.asOfMs).toISOString(), createdAt: new Date(ctx.clock.now()).toISOString(), data });
-  return state;
+  cache.set(workshopId, state);
+  ctx.store.plans.put({ workshopId, revision: ext.revision, asOf: new Date(data.asOfMs).toISOString(), createdAt: new Date(ctx.clock.now()).toISOString(), data });
+  return true;
 }
 
 function riskOf(planned: Risk, p: number | undefined, target: number): Risk {

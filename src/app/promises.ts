@@ -21,7 +21,7 @@ import { compileJob, type OpRef } from './compile.js';
 import type { AppContext } from './context.js';
 import { buildAppointment, getAppointment, getWorkshop, msToZoned, toZoned } from './catalog.js';
 import { DomainError } from './errors.js';
-import { KeyedMutex, remember, replay, requestHash } from './idempotency.js';
+import { remember, replay, requestHash } from './idempotency.js';
 import { currentPlan, installPlan, type PlanState } from './planning.js';
 import { parseOrThrow } from './validate.js';
 
@@ -40,10 +40,10 @@ interface PromiseState {
   promise: PromiseContext;
 }
 
-const states = new WeakMap<AppContext, { promise: Map<string, PromiseState>; avail: Map<string, unknown>; mutex: KeyedMutex }>();
+const states = new WeakMap<AppContext, { promise: Map<string, PromiseState>; avail: Map<string, unknown> }>();
 function local(ctx: AppContext) {
   let s = states.get(ctx);
-  if (!s) states.set(ctx, (s = { promise: new Map(), avail: new Map(), mutex: new KeyedMutex() }));
+  if (!s) states.set(ctx, (s = { promise: new Map(), avail: new Map() }));
   return s;
 }
 
@@ -342,26 +342,30 @@ export async function book(
   const input = parseOrThrow(BookingBody, body);
   const hash = requestHash(input);
   const scope = `book:${workshopId}`;
-  return local(ctx).mutex.run(workshopId, async () => {
-    const prior = replay(ctx.store, scope, opts.idempotencyKey, hash);
-    if (prior) return prior;
-    const nowIso = new Date(ctx.clock.now()).toISOString();
-    if (input.promisedAt) {
-      const a = ctx.store.transaction(() => {
-        const a = buildAppointment(ctx, w, input);
-        ctx.store.appointments.insert(a);
-        ctx.store.workshops.bumpRevision(w.id);
-        remember(ctx.store, scope, opts.idempotencyKey, hash, 201, a, nowIso);
-        return a;
-      });
-      return { status: 201, body: a };
-    }
-    // references are checked before anything is planned: a bad request leaves no trace
-    const apt = buildAppointment(ctx, w, input);
-    assertNotPast(ctx, apt.plannedArrival, opts.asOfMs);
+  const prior = replay(ctx.store, scope, opts.idempotencyKey, hash);
+  if (prior) return prior;
+  const nowIso = new Date(ctx.clock.now()).toISOString();
+  if (input.promisedAt) {
+    const a = ctx.store.transaction(() => {
+      const a = buildAppointment(ctx, w, input);
+      ctx.store.appointments.insert(a);
+      ctx.store.workshops.bumpRevision(w.id);
+      remember(ctx.store, scope, opts.idempotencyKey, hash, 201, a, nowIso);
+      return a;
+    });
+    return { status: 201, body: a };
+  }
+  // references are checked before anything is planned: a bad request leaves no trace
+  const apt = buildAppointment(ctx, w, input);
+  assertNotPast(ctx, apt.plannedArrival, opts.asOfMs);
+  // The HTTP edge runs bookings in the workshop's critical section, so the plan read here is the
+  // store's. The revision check below keeps the guarantee for any other caller: a decision taken on
+  // a plan that a write has overtaken is taken again on the new one.
+  for (let attempt = 1; ; attempt++) {
     const st = await promiseState(ctx, workshopId, opts.asOfMs);
     const quoted = presentQuote(st, w, apt);
     if (!quoted.ok || !quoted.body.bookable) {
+      if (ctx.store.workshops.revision(w.id) !== st.plan.data.revision && attempt < MAX_BOOKING_ATTEMPTS) continue;
       const alternatives = await nextSlots(ctx, w, st, apt, 3);
       const detail = !quoted.ok
         ? 'no technician or bay has a free gap for this work in the planning horizon'
@@ -370,26 +374,31 @@ export async function book(
           : (quoted.body.reason ?? 'the promise cannot be kept at the target');
       throw new DomainError('capacity_exhausted', detail, { alternatives, ...(quoted.ok ? { quote: quoted.body } : {}) });
     }
-    const promisedAt = quoted.body.promisedReadyBy;
-    const stored: Appointment = { ...apt, promisedAt: toZoned(promisedAt, w.timeZone) };
-    ctx.store.transaction(() => {
+    const stored: Appointment = { ...apt, promisedAt: toZoned(quoted.body.promisedReadyBy, w.timeZone) };
+    const { spec: booked_, refs } = newJobSpec(st.plan, stored);
+    // the installed model carries the promise just made (the quote's insertion had none), so the
+    // at-risk list and the next booking's effect check protect it before the next replan
+    const ins = { ...quoted.q.insertion, model: { ...quoted.q.insertion.model, jobs: quoted.q.insertion.model.jobs.map((j) => (j.key === stored.id ? { ...j, due: booked_.due ?? null } : j)) } };
+    const booked = ctx.store.transaction((): { status: number; body: unknown } | null => {
+      const again = replay(ctx.store, scope, opts.idempotencyKey, hash);
+      if (again) return again;
+      // compare-and-set: the store must still be at the revision the decision was made on
+      if (ctx.store.workshops.revision(w.id) !== st.plan.data.revision) return null;
       ctx.store.appointments.insert(stored);
       ctx.store.workshops.bumpRevision(w.id);
       remember(ctx.store, scope, opts.idempotencyKey, hash, 201, { ...stored, quote: quoted.body }, nowIso);
+      // the insertion becomes the current plan of the new revision: the next booking sees it at once
+      installPlan(ctx, st.plan, { model: ins.model, plan: ins.plan, appointment: stored, opRefs: refs, revision: ctx.store.workshops.revision(w.id) });
+      return { status: 201, body: { ...stored, quote: quoted.body } };
     });
-    // the insertion becomes the current plan of the new revision: the next booking sees it at once
-    const ins = quoted.q.insertion;
-    const { refs } = newJobSpec(st.plan, stored);
-    installPlan(ctx, st.plan, {
-      model: ins.model,
-      plan: ins.plan,
-      appointment: stored,
-      opRefs: refs,
-      revision: ctx.store.workshops.revision(w.id),
-    });
-    return { status: 201, body: { ...stored, quote: quoted.body } };
-  });
+    if (booked) return booked;
+    if (attempt >= MAX_BOOKING_ATTEMPTS)
+      throw new DomainError('unavailable', 'the workshop kept changing while this booking was being decided; retry', { retryAfterSeconds: 1 });
+  }
 }
+
+/** A booking overtaken by other writes this many times in a row gives up (503) instead of spinning. */
+export const MAX_BOOKING_ATTEMPTS = 4;
 
 async function nextSlots(ctx: AppContext, w: Workshop, st: PromiseState, apt: Appointment, n: number) {
   const fromMs = Date.parse(apt.plannedArrival);

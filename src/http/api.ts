@@ -31,6 +31,12 @@ export interface EndpointDef<Q extends z.ZodType, B extends z.ZodType> {
   /** error statuses worth documenting besides 400/500 */
   errors?: number[];
   headers?: string[];
+  /**
+   * Whether the handler runs in its workshop's critical section (app/serial.ts). Default: every
+   * write (POST, PATCH, PUT, DELETE) on a path with a workshop or repair-order id; a write that
+   * changes nothing stored (a quote) says `false`.
+   */
+  serial?: boolean;
   handler: (input: {
     params: Record<string, string>;
     query: z.output<Q>;
@@ -48,6 +54,15 @@ const isReply = (v: unknown): v is Reply & { __reply: true } =>
 
 export const reply = (status: number, body?: unknown, headers?: Record<string, string>) => ({ __reply: true as const, status, body, headers });
 
+/** Runs a handler in the critical section of the workshop addressed by the path parameters. */
+export type Serializer = <T>(params: Record<string, string>, fn: () => Promise<T>) => Promise<T>;
+
+/** Whether an endpoint's handler is serialised per workshop (see EndpointDef.serial). */
+export function isSerial(e: AnyEndpoint): boolean {
+  if (e.serial !== undefined) return e.serial;
+  return e.method !== 'get' && /:(workshopId|appointmentId)\b/.test(e.path);
+}
+
 export class Api {
   readonly endpoints: AnyEndpoint[] = [];
 
@@ -56,8 +71,9 @@ export class Api {
     return this;
   }
 
-  mount(router: Router): void {
+  mount(router: Router, opts: { serialize?: Serializer } = {}): void {
     for (const e of this.endpoints) {
+      const serial = isSerial(e) && opts.serialize ? opts.serialize : null;
       const handler: RequestHandler = async (req, res, next) => {
         try {
           for (const [k, v] of Object.entries(req.params)) {
@@ -73,7 +89,9 @@ export class Api {
               });
             body = parseOrThrow(e.body, req.body); // undefined when no body was sent
           }
-          const out = await e.handler({ params: req.params as Record<string, string>, query, body, req, res });
+          const params = req.params as Record<string, string>;
+          const run = () => Promise.resolve(e.handler({ params, query, body, req, res }));
+          const out = serial ? await serial(params, run) : await run();
           if (res.headersSent) return;
           if (isReply(out)) {
             for (const [h, v] of Object.entries(out.headers ?? {})) res.setHeader(h, v);

@@ -20,6 +20,7 @@ import { registerFloorRoutes } from './routes/floor.js';
 import { registerPromiseRoutes } from './routes/promises.js';
 import { registerSimulationRoutes } from './routes/simulations.js';
 import { eta } from '../app/promises.js';
+import { inWorkshop, workshopOfParams } from '../app/serial.js';
 
 export interface AppDeps {
   ctx: AppContext;
@@ -81,7 +82,11 @@ export function createApp(deps: AppDeps) {
   registerSimulationRoutes(api, deps.ctx);
   for (const r of deps.extraRoutes ?? []) r(api, deps.ctx);
   const router = express.Router();
-  api.mount(router);
+  // every write of a workshop runs in that workshop's critical section (the capacity guarantee)
+  api.mount(router, { serialize: (params, fn) => {
+    const workshopId = workshopOfParams(deps.ctx, params);
+    return workshopId ? inWorkshop(deps.ctx, workshopId, fn) : fn();
+  } });
   app.use(router);
   const openapi = buildOpenApi(api.endpoints, { title: 'Baywise API', version: '1' });
 

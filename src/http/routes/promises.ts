@@ -39,6 +39,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       body: QuoteRequest,
       response: QuoteResponse,
       errors: [404, 409, 422],
+      serial: false, // stores nothing: a quote is a read
       handler: async ({ params, body }) => {
         const { asOf, ...job } = body;
         const r = await quote(ctx, params.workshopId, job, asOf ? Date.parse(asOf) : undefined);
