@@ -3,11 +3,11 @@
  *
  * The solver's own `timeout` option is only checked between branch-and-bound steps and a single
  * degenerate simplex can spin forever, so every call runs in a worker thread that is terminated
- * at the deadline. The caller always gets an answer: a solution, or a reason to fall back.
+ * at the deadline (src/lib/compute.ts). The caller always gets an answer: a solution, or a reason to fall back.
  * Pure computation (no I/O, no clock inside the engines: the deadline is a budget in ms).
  */
-import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { runBounded } from './compute.js';
 
 const require = createRequire(import.meta.url);
 const SOLVER_PATH = require.resolve('javascript-lp-solver');
@@ -34,52 +34,27 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 try {
   const solver = require(workerData.solverPath);
-  const r = solver.Solve(workerData.model);
-  parentPort.postMessage({ ok: true, r });
+  parentPort.postMessage({ ok: true, value: solver.Solve(workerData.model) });
 } catch (e) {
-  parentPort.postMessage({ ok: false, message: String(e && e.message || e) });
+  parentPort.postMessage({ ok: false, error: { name: 'Error', message: String(e && e.message || e) } });
 }
 `;
 
-export function solveLp(
-  model: LpModel,
-  opts: { deadlineMs: number; signal?: AbortSignal },
-): Promise<LpOutcome> {
-  const t0 = performance.now();
-  const elapsed = () => Math.round((performance.now() - t0) * 10) / 10;
-  if (opts.signal?.aborted) return Promise.resolve({ status: 'aborted', ms: 0 });
-  return new Promise((resolve) => {
-    let settled = false;
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { solverPath: SOLVER_PATH, model },
-      resourceLimits: { maxOldGenerationSizeMb: 256 },
-    });
-    const finish = (outcome: LpOutcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
-      resolve(outcome);
-    };
-    const onAbort = () => finish({ status: 'aborted', ms: elapsed() });
-    const timer = setTimeout(() => finish({ status: 'timeout', ms: elapsed() }), Math.max(1, opts.deadlineMs));
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (msg: { ok: boolean; r?: Record<string, unknown>; message?: string }) => {
-      if (!msg.ok || !msg.r) return finish({ status: 'error', message: msg.message ?? 'unknown', ms: elapsed() });
-      const r = msg.r;
-      if (r.feasible === false) return finish({ status: 'infeasible', ms: elapsed() });
-      if (r.bounded === false) return finish({ status: 'unbounded', ms: elapsed() });
-      const values: Record<string, number> = {};
-      for (const [k, v] of Object.entries(r)) {
-        if (k !== 'feasible' && k !== 'result' && k !== 'bounded' && k !== 'isIntegral' && typeof v === 'number') values[k] = v;
-      }
-      finish({ status: 'optimal', objective: Number(r.result), values, ms: elapsed() });
-    });
-    worker.once('error', (e) => finish({ status: 'error', message: e.message, ms: elapsed() }));
-    worker.once('exit', (code) => {
-      if (!settled) finish({ status: 'error', message: `worker exited with code ${code}`, ms: elapsed() });
-    });
-  });
+export async function solveLp(model: LpModel, opts: { deadlineMs: number; signal?: AbortSignal }): Promise<LpOutcome> {
+  const out = await runBounded<Record<string, unknown>>(
+    { source: WORKER_SOURCE, workerData: { solverPath: SOLVER_PATH, model } },
+    { deadlineMs: opts.deadlineMs, signal: opts.signal, maxOldGenerationSizeMb: 256 },
+  );
+  const ms = out.ms;
+  if (out.status === 'timeout' || out.status === 'aborted') return { status: out.status, ms };
+  if (out.status === 'out_of_memory') return { status: 'error', message: 'the solver ran out of memory', ms };
+  if (out.status === 'error') return { status: 'error', message: out.error.message, ms };
+  const r = out.value;
+  if (r.feasible === false) return { status: 'infeasible', ms };
+  if (r.bounded === false) return { status: 'unbounded', ms };
+  const values: Record<string, number> = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (k !== 'feasible' && k !== 'result' && k !== 'bounded' && k !== 'isIntegral' && typeof v === 'number') values[k] = v;
+  }
+  return { status: 'optimal', objective: Number(r.result), values, ms };
 }
