@@ -4,7 +4,7 @@
  * into the duration history, and bumps the workshop revision so the next plan read replans
  * (warm-started: the plan moves as little as it can).
  */
-import { AbsenceInput, FloorEvent, type Appointment, type AppointmentOperation, type OpStatus } from '../model/workshop.js';
+import { AbsenceInput, FloorEvent, TRANSITIONS, type Appointment, type AppointmentOperation, type OpStatus } from '../model/workshop.js';
 import type { AppContext } from './context.js';
 import { applyStatus, getAppointment, getWorkshop, msToZoned, saveAppointment, technicians, toZoned } from './catalog.js';
 import { DomainError } from './errors.js';
@@ -59,6 +59,8 @@ export function recordEvent(ctx: AppContext, appointmentId: string, body: unknow
     let observation: { opCode: string; technicianId: string | null; plannedMinutes: number; actualMinutes: number } | null = null;
     switch (ev.type) {
       case 'checked_in':
+        // an event reports something that happened: a second check-in did not (PATCH may restate a status, events may not)
+        if (next.status !== 'booked') illegal('checking in', next.status, TRANSITIONS[next.status]);
         next = applyStatus(ctx, w, next, 'checked_in', atMs);
         break;
       case 'op_started': {

@@ -17,3 +17,11 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, pre
     }),
   });
 }
+
+/** Dates a request may name: within this many years of now, either way. */
+export const ACCEPTED_YEARS = 5;
+const YEAR_MS = 365.25 * 24 * 3600_000;
+/** The accepted range [lo, hi] of dates (epoch ms) around nowMs. */
+export function acceptedDates(nowMs: number): [number, number] {
+  return [nowMs - ACCEPTED_YEARS * YEAR_MS, nowMs + ACCEPTED_YEARS * YEAR_MS];
+}

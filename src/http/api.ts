@@ -30,7 +30,10 @@ export interface EndpointDef<Q extends z.ZodType, B extends z.ZodType> {
   response?: z.ZodType;
   /** error statuses worth documenting besides 400/500 */
   errors?: number[];
+  /** request headers the route reads (documented as header parameters) */
   headers?: string[];
+  /** response headers the route sets, documented on the response of their status (default: the success status) */
+  responseHeaders?: { name: string; description: string; status?: number }[];
   /**
    * Whether the handler runs in its workshop's critical section (app/serial.ts). Default: every
    * write (POST, PATCH, PUT, DELETE) on a path with a workshop or repair-order id; a write that
@@ -71,7 +74,11 @@ export class Api {
     return this;
   }
 
-  mount(router: Router, opts: { serialize?: Serializer } = {}): void {
+  /**
+   * serialize: runs the handlers of writes in their workshop's critical section;
+   * window: the accepted range of dates (epoch ms) of every instant and date in a query or body.
+   */
+  mount(router: Router, opts: { serialize?: Serializer; window?: () => [number, number] } = {}): void {
     for (const e of this.endpoints) {
       const serial = isSerial(e) && opts.serialize ? opts.serialize : null;
       const handler: RequestHandler = async (req, res, next) => {
@@ -89,6 +96,14 @@ export class Api {
               });
             body = parseOrThrow(e.body, req.body); // undefined when no body was sent
           }
+          if (opts.window) {
+            const [lo, hi] = opts.window();
+            const bad = findOutOfWindow(query, lo, hi, 'query') ?? findOutOfWindow(body, lo, hi, '');
+            if (bad !== null)
+              throw new DomainError('validation_failed', 'The request is not valid', {
+                errors: [{ path: bad, message: `outside the accepted dates (${new Date(lo).toISOString().slice(0, 10)} to ${new Date(hi).toISOString().slice(0, 10)})`, code: 'out_of_window' }],
+              });
+          }
           const params = req.params as Record<string, string>;
           const run = () => Promise.resolve(e.handler({ params, query, body, req, res }));
           const out = serial ? await serial(params, run) : await run();
@@ -105,6 +120,28 @@ export class Api {
       router[e.method](e.path, handler);
     }
   }
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * Path of the first date or instant (validated input: every such string has passed its schema)
+ * outside [lo, hi], or null. A workshop plans a few weeks ahead and keeps a few years of history:
+ * a promise in year 0001 or an arrival in 9999 is a typo, and would stretch calendars and plans.
+ */
+export function findOutOfWindow(v: unknown, lo: number, hi: number, path: string, depth = 0): string | null {
+  if (typeof v === 'string') {
+    if (!DATE_RE.test(v)) return null;
+    const t = Date.parse(v.length === 10 ? `${v}T12:00:00Z` : v);
+    return Number.isFinite(t) && (t < lo || t > hi) ? path || '(body)' : null;
+  }
+  if (depth > 16 || typeof v !== 'object' || v === null) return null;
+  for (const [k, x] of Object.entries(v)) {
+    const p = Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+    const bad = findOutOfWindow(x, lo, hi, p, depth + 1);
+    if (bad !== null) return bad;
+  }
+  return null;
 }
 
 const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);

@@ -21,6 +21,7 @@ import { registerPromiseRoutes } from './routes/promises.js';
 import { registerSimulationRoutes } from './routes/simulations.js';
 import { eta } from '../app/promises.js';
 import { inWorkshop, workshopOfParams } from '../app/serial.js';
+import { acceptedDates } from '../app/validate.js';
 
 export interface AppDeps {
   ctx: AppContext;
@@ -83,10 +84,13 @@ export function createApp(deps: AppDeps) {
   for (const r of deps.extraRoutes ?? []) r(api, deps.ctx);
   const router = express.Router();
   // every write of a workshop runs in that workshop's critical section (the capacity guarantee)
-  api.mount(router, { serialize: (params, fn) => {
-    const workshopId = workshopOfParams(deps.ctx, params);
-    return workshopId ? inWorkshop(deps.ctx, workshopId, fn) : fn();
-  } });
+  api.mount(router, {
+    serialize: (params, fn) => {
+      const workshopId = workshopOfParams(deps.ctx, params);
+      return workshopId ? inWorkshop(deps.ctx, workshopId, fn) : fn();
+    },
+    window: () => acceptedDates(deps.ctx.clock.now()),
+  });
   app.use(router);
   const openapi = buildOpenApi(api.endpoints, { title: 'Baywise API', version: '1' });
 
