@@ -14,6 +14,8 @@ export const ConfigSchema = z.object({
   /** override of the demo's booking fill (share of daily demand booked ahead), e.g. for benchmarks */
   DEMO_BOOKING_FILL: z.coerce.number().min(0).max(1.5).optional(),
   SOLVER_TIME_LIMIT_MS: z.coerce.number().int().min(10).max(60_000).default(300),
+  /** deadline of one queueing computation run in a worker; past it the worker is stopped and the request answers 422 computation_limit */
+  QUEUEING_DEADLINE_MS: z.coerce.number().int().min(100).max(25_000).default(5000),
   SOLVER_MAX_ITERATIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });

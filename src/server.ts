@@ -28,7 +28,7 @@ export interface Running {
 export async function startServer(config: Config, opts: { clock?: Clock; logger?: Logger; store?: Store } = {}): Promise<Running> {
   const logger = opts.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'baywise' } });
   const store = opts.store ?? openSqliteStore(config.DATA_PATH === ':memory:' ? ':memory:' : resolve(config.DATA_PATH));
-  const ctx: AppContext = { store, clock: opts.clock ?? systemClock, newId, solverTimeLimitMs: config.SOLVER_TIME_LIMIT_MS, solverMaxIterations: config.SOLVER_MAX_ITERATIONS };
+  const ctx: AppContext = { store, clock: opts.clock ?? systemClock, newId, solverTimeLimitMs: config.SOLVER_TIME_LIMIT_MS, solverMaxIterations: config.SOLVER_MAX_ITERATIONS, queueingDeadlineMs: config.QUEUEING_DEADLINE_MS };
 
   if (config.DEMO && store.workshops.count() === 0) {
     const scenario = readScenarioFile(resolveFromProject(config.DEMO_SCENARIO));

@@ -1,6 +1,7 @@
 /** What every use case gets: the store, a clock port and id generation (all injectable in tests). */
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../store/port.js';
+import type { Engine } from './engine.js';
 
 export interface Clock {
   /** epoch milliseconds */
@@ -16,6 +17,8 @@ export interface AppContext {
   solverTimeLimitMs: number;
   /** optional iteration cap: with it, a replan is reproducible whatever the machine's speed */
   solverMaxIterations?: number;
+  /** deadline of one queueing computation run in a worker (QUEUEING_DEADLINE_MS) */
+  queueingDeadlineMs?: number;
 }
 
 export function newId(prefix: string): string {

@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'capacity_exhausted'
   | 'idempotency_mismatch'
   | 'model_invalid'
+  | 'computation_limit'
   | 'unavailable';
 
 export interface FieldError {

@@ -2,13 +2,20 @@
  * Queueing use cases over the stored workshop: reception forecast (time-varying check-in queue
  * and advisors needed), walk-in ETA for a lane, and the capacity outlook (load vs capacity by
  * skill and bay capability with a queueing estimate of lead time for unplanned work).
+ *
+ * Bounded work: every model run goes through `runQueueing`, which estimates its cost first
+ * (domain/queueing/cost.ts): cheap work runs here on the event loop, heavier work in a worker
+ * under QUEUEING_DEADLINE_MS and a heap limit (at most QUEUEING_WORKERS at once, the rest get 503
+ * with Retry-After), and work beyond WORK_LIMIT is refused up front with a 422 naming the field.
  */
 import { DateTime } from 'luxon';
-import { conditionalWait, ggc, staffing, timeVarying, QueueingInputError } from '../domain/queueing/index.js';
+import { ggc, QueueingInputError, type EstimateRequest } from '../domain/queueing/index.js';
+import { CHEAP_WORK, estimateWork, WORK_LIMIT, type WorkEstimate } from '../domain/queueing/cost.js';
+import { ComputeGate } from '../lib/compute.js';
+import * as tasks from './queueing-tasks.js';
 import { buildCalendar, shiftsToWeekly } from '../domain/calendar/index.js';
 import { LEVEL_RANK, toMinutes, WEEKDAYS } from '../model/common.js';
 import type { Appointment, Workshop } from '../model/workshop.js';
-import { Rng } from '../lib/random.js';
 import type { AppContext } from './context.js';
 import { getWorkshop, msToZoned } from './catalog.js';
 import { DomainError } from './errors.js';
@@ -22,6 +29,73 @@ export function queueingError(e: unknown, prefix = ''): never {
   throw e;
 }
 
+/** concurrent queueing workers per process (each with a heap of at most WORKER_HEAP_MB) */
+export const QUEUEING_WORKERS = 2;
+export const WORKER_HEAP_MB = 128;
+export const DEFAULT_QUEUEING_DEADLINE_MS = 5000;
+const gate = new ComputeGate(QUEUEING_WORKERS);
+
+type TaskName = 'estimateModel' | 'receptionModels' | 'walkInModel';
+type TaskResult<K extends TaskName> = ReturnType<(typeof tasks)[K]>;
+
+const sci = (x: number) => x.toExponential(1).replace('e+', 'e');
+
+/**
+ * Run one queueing task within the limits: refused when its estimated work exceeds WORK_LIMIT
+ * (422 computation_limit naming `path`), on the event loop when cheap, else in a bounded worker.
+ */
+export async function runQueueing<K extends TaskName>(
+  ctx: AppContext,
+  fn: K,
+  input: Parameters<(typeof tasks)[K]>[0],
+  cost: WorkEstimate,
+  opts: { path: string; signal?: AbortSignal; prefix?: string },
+): Promise<TaskResult<K>> {
+  if (cost.work > WORK_LIMIT) {
+    const message = `estimated work ${sci(cost.work)} exceeds the limit ${sci(WORK_LIMIT)} (${cost.measure})`;
+    throw new DomainError('computation_limit', `this request is too large to compute: ${message}`, {
+      limit: { name: 'work', max: WORK_LIMIT, estimated: Math.round(cost.work) },
+      errors: [{ path: opts.path, message, code: 'too_costly' }],
+    });
+  }
+  const call = tasks[fn] as (i: typeof input) => TaskResult<K>;
+  if (cost.work <= CHEAP_WORK) {
+    try {
+      return call(input);
+    } catch (e) {
+      queueingError(e, opts.prefix);
+    }
+  }
+  const deadlineMs = ctx.queueingDeadlineMs ?? DEFAULT_QUEUEING_DEADLINE_MS;
+  const out = await gate.tryRun<TaskResult<K>>({ module: tasks.TASKS_MODULE, fn, input }, { deadlineMs, maxOldGenerationSizeMb: WORKER_HEAP_MB, signal: opts.signal });
+  if (out === null)
+    throw new DomainError('unavailable', `all ${QUEUEING_WORKERS} queueing workers are busy; retry shortly`, { retryAfterSeconds: Math.ceil(deadlineMs / 1000) });
+  switch (out.status) {
+    case 'ok':
+      return out.value;
+    case 'timeout':
+      throw new DomainError('computation_limit', `the computation did not finish within QUEUEING_DEADLINE_MS (${deadlineMs} ms) and was stopped`, {
+        limit: { name: 'QUEUEING_DEADLINE_MS', max: deadlineMs },
+      });
+    case 'out_of_memory':
+      throw new DomainError('computation_limit', `the computation exceeded its heap limit (${WORKER_HEAP_MB} MB) and was stopped`, {
+        limit: { name: 'heap', max: WORKER_HEAP_MB },
+      });
+    case 'aborted':
+      throw new DomainError('unavailable', 'the request was abandoned by the client');
+    case 'error':
+      if (out.error.name === 'QueueingInputError' && out.error.field !== undefined)
+        queueingError(new QueueingInputError(out.error.field, out.error.message.replace(/^[^:]*: /, '')), opts.prefix);
+      throw new Error(`queueing worker failed: ${out.error.message}`);
+  }
+}
+
+/** POST /v1/queueing/estimate (all models but shift_plan) */
+export function estimateQueue(ctx: AppContext, request: EstimateRequest, signal?: AbortSignal) {
+  const cost = estimateWork(request as unknown as { model: string } & Record<string, unknown>);
+  return runQueueing(ctx, 'estimateModel', request, cost, { path: cost.path, signal });
+}
+
 function openHours(w: Workshop, day: DateTime): { startHour: number; endHour: number } | null {
   if (w.closedDates.includes(day.toISODate()!)) return null;
   const ranges = w.openingHours[WEEKDAYS[day.weekday - 1]];
@@ -31,7 +105,13 @@ function openHours(w: Workshop, day: DateTime): { startHour: number; endHour: nu
   return { startHour: Math.floor(s / 60), endHour: Math.ceil(e / 60) };
 }
 
-export function receptionForecast(ctx: AppContext, workshopId: string, date: string, overrides: { advisors?: number; walkInsPerDay?: number; noShowRate?: number }) {
+export async function receptionForecast(
+  ctx: AppContext,
+  workshopId: string,
+  date: string,
+  overrides: { advisors?: number; walkInsPerDay?: number; noShowRate?: number },
+  signal?: AbortSignal,
+) {
   const w = getWorkshop(ctx, workshopId);
   const r = w.reception;
   const day = DateTime.fromISO(date, { zone: w.timeZone }).startOf('day');
@@ -55,16 +135,18 @@ export function receptionForecast(ctx: AppContext, workshopId: string, date: str
   const expected = booked.map((b, i) => b * (1 - noShow) + walkIns * shape[i]);
   const advisors = overrides.advisors ?? r.advisors;
   const mu = 1 / r.checkInMinutes;
-  try {
-    const tv = timeVarying({ arrivalRates: expected.map((x) => x / 60), servers: advisors, serviceRate: mu, waitThresholds: [r.waitTargetMinutes] });
-    const st = staffing({
-      arrivalRates: expected.map((x) => x / 60),
-      serviceRate: mu,
-      target: { kind: 'wait_within', maxWait: r.waitTargetMinutes, probability: r.waitTargetShare },
-      method: 'ode',
-      minServers: 1,
-      maxServers: 200,
-    });
+  const input: tasks.ReceptionInput = {
+    rates: expected.map((x) => x / 60),
+    advisors,
+    serviceRate: mu,
+    waitTargetMinutes: r.waitTargetMinutes,
+    waitTargetShare: r.waitTargetShare,
+  };
+  const tvCost = estimateWork({ model: 'time_varying', arrivalRates: input.rates, servers: advisors, serviceRate: mu, waitThresholds: [r.waitTargetMinutes] });
+  const stCost = estimateWork({ model: 'staffing', ...tasks.receptionStaffing(input) });
+  const cost = { work: tvCost.work + stCost.work, path: 'query.date', measure: `the day's expected arrivals: ${stCost.measure}` };
+  const { tv, st } = await runQueueing(ctx, 'receptionModels', input, cost, { path: overrides.advisors ? 'query.advisors' : 'query.date', signal });
+  {
     return {
       workshopId,
       date: day.toISODate(),
@@ -87,14 +169,12 @@ export function receptionForecast(ctx: AppContext, workshopId: string, date: str
       advisorsNeededPeak: st.ode ? Math.max(...st.ode.periods.map((p) => p.servers)) : null,
       squareRootRule: st.squareRoot.periods.map((p) => p.servers),
     };
-  } catch (e) {
-    queueingError(e);
   }
 }
 
 const isLaneJob = (a: Appointment, codes: Set<string>) => a.operations.every((o) => codes.has(o.opCode));
 
-export function walkInEta(ctx: AppContext, workshopId: string, q: { opCodes: string[]; atMs: number; lane?: string; seed?: number }) {
+export async function walkInEta(ctx: AppContext, workshopId: string, q: { opCodes: string[]; atMs: number; lane?: string; seed?: number }, signal?: AbortSignal) {
   const w = getWorkshop(ctx, workshopId);
   const lane = q.lane ? w.lanes.find((l) => l.id === q.lane) : w.lanes.find((l) => q.opCodes.every((c) => l.opCodes.includes(c)));
   if (!lane)
@@ -127,60 +207,53 @@ export function walkInEta(ctx: AppContext, workshopId: string, q: { opCodes: str
     return Number.isFinite(started) ? Math.max(0, (q.atMs - started) / 60_000) : 0;
   });
   const levels = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
-  let wait;
-  try {
-    wait = conditionalWait({
-      servers: lane.servers,
-      busy: Math.min(lane.servers, inService.length),
-      queueAhead: queued.length + Math.max(0, inService.length - lane.servers),
-      elapsed,
-      service: { mean: meanService, cv: ownCv, distribution: 'lognormal' },
-      quantiles: levels,
-      thresholds: [10, 30, 60],
-      samples: 20_000,
-      seed: q.seed ?? 1,
-    });
-  } catch (e) {
-    queueingError(e, 'query');
-  }
-  // ready-by = arrival + wait + own service + handover buffer: convolve by Monte Carlo, sampling the
-  // wait through its quantile function and the own work from the lognormal duration model.
-  const rng = new Rng(q.seed ?? 1);
-  const qt = wait.quantiles.map((x) => x.t);
-  const N = 20_000;
-  const total = new Float64Array(N);
-  for (let i = 0; i < N; i++) {
-    const u = rng.next() * 98;
-    const k = Math.floor(u);
-    const wv = qt[k] + (qt[Math.min(k + 1, 98)] - qt[k]) * (u - k);
-    total[i] = wv + rng.lognormalMeanCv(ownStd, ownCv) + w.policy.handoverBufferMinutes;
-  }
-  total.sort();
-  const quant = (p: number) => total[Math.min(N - 1, Math.floor(p * N))];
-  const at = (min: number) => msToZoned(q.atMs + Math.ceil(min) * 60_000, w.timeZone);
-  const pick = (p: number) => wait.quantiles.find((x) => Math.abs(x.q - p) < 1e-9)!.t;
+  const wait = {
+    servers: lane.servers,
+    busy: Math.min(lane.servers, inService.length),
+    queueAhead: queued.length + Math.max(0, inService.length - lane.servers),
+    elapsed,
+    service: { mean: meanService, cv: ownCv, distribution: 'lognormal' as const },
+    quantiles: levels,
+    thresholds: [10, 30, 60],
+    samples: 20_000,
+    seed: q.seed ?? 1,
+  };
   // the queue model knows no closing time: say whether the work fits before the lane closes today
   const hours = openHours(w, day);
   const closeMs = hours ? day.plus({ hours: hours.endHour }).toMillis() : q.atMs;
-  const minutesToClose = Math.max(0, (closeMs - q.atMs) / 60_000);
-  let fit = 0;
-  for (let i = 0; i < N; i++) if (total[i] <= minutesToClose) fit++;
+  const N = 20_000;
+  const input: tasks.WalkInInput = {
+    wait,
+    ownStd,
+    ownCv,
+    handoverBufferMinutes: w.policy.handoverBufferMinutes,
+    minutesToClose: Math.max(0, (closeMs - q.atMs) / 60_000),
+    levels: [0.5, 0.8, 0.9, 0.95, w.policy.targetOnTime],
+    samples: N,
+    seed: q.seed ?? 1,
+  };
+  const waitCost = estimateWork({ model: 'conditional_wait', ...wait });
+  const cost = { work: waitCost.work + N * 40, path: 'query.lane', measure: `${wait.queueAhead} repair orders ahead at lane ${lane.id}: ${waitCost.measure}` };
+  const r = await runQueueing(ctx, 'walkInModel', input, cost, { path: 'query.lane', signal, prefix: 'query' });
+  const at = (min: number) => msToZoned(q.atMs + Math.ceil(min) * 60_000, w.timeZone);
+  const pick = (p: number) => r.wait.quantiles.find((x) => Math.abs(x.q - p) < 1e-9)!.t;
+  const ready = (i: number) => at(r.ready[i].t);
   return {
     workshopId,
     lane: { id: lane.id, name: lane.name, servers: lane.servers },
     at: msToZoned(q.atMs, w.timeZone),
     state: { inService: inService.length, queued: queued.length },
-    method: wait.method,
+    method: r.wait.method,
     wait: {
-      meanMinutes: wait.meanWait,
+      meanMinutes: r.wait.meanWait,
       quantiles: { p50: pick(0.5), p80: pick(0.8), p90: pick(0.9), p95: pick(0.95) },
-      within: wait.waitWithin,
+      within: r.wait.waitWithin,
     },
-    readyBy: { p50: at(quant(0.5)), p80: at(quant(0.8)), p90: at(quant(0.9)), p95: at(quant(0.95)) },
-    promise: at(Math.ceil(quant(w.policy.targetOnTime) / 5) * 5),
+    readyBy: { p50: ready(0), p80: ready(1), p90: ready(2), p95: ready(3) },
+    promise: at(Math.ceil(r.ready[4].t / 5) * 5),
     target: w.policy.targetOnTime,
     closesAt: msToZoned(closeMs, w.timeZone),
-    probReadyBeforeClose: Math.round((fit / N) * 1000) / 1000,
+    probReadyBeforeClose: Math.round(r.probReadyBeforeClose * 1000) / 1000,
   };
 }
 

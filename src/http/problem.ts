@@ -30,6 +30,7 @@ export const STATUS_OF: Record<HttpCode, number> = {
   unknown_reference: 422,
   idempotency_mismatch: 422,
   model_invalid: 422,
+  computation_limit: 422,
   internal_error: 500,
   unavailable: 503,
 };
@@ -50,6 +51,7 @@ const TITLE_OF: Record<HttpCode, string> = {
   unknown_reference: 'Unknown reference',
   idempotency_mismatch: 'Idempotency key reused with a different request',
   model_invalid: 'The workshop cannot be planned as it is',
+  computation_limit: 'The computation exceeds the limits of this service',
   internal_error: 'Internal error',
   unavailable: 'Service unavailable',
 };

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import type { AppContext } from '../../app/context.js';
 import { getWorkshop } from '../../app/catalog.js';
-import { capacityOutlook, queueingError, receptionForecast, walkInEta } from '../../app/queueing.js';
-import { estimate, planShifts } from '../../domain/queueing/index.js';
+import { capacityOutlook, estimateQueue, queueingError, receptionForecast, walkInEta } from '../../app/queueing.js';
+import { planShifts } from '../../domain/queueing/index.js';
 import { LocalDate, OpCode, Slug } from '../../model/common.js';
 import { DomainError } from '../../app/errors.js';
+import type { Response } from 'express';
 import type { Api } from '../api.js';
 import { QDateOrInstant, QInstant, toMs, toMsEnd } from './query.js';
 
@@ -89,6 +90,28 @@ const ShiftPlan = z.strictObject({
   deadlineMs: z.number().int().min(10).max(10_000).optional(),
 });
 
+/** An AbortSignal that fires when the client goes away before the answer (its worker is stopped). */
+function clientGone(res: Response): AbortSignal {
+  const ac = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) ac.abort();
+  });
+  return ac.signal;
+}
+
+const RETRY_AFTER = { name: 'Retry-After', description: 'on 503: seconds after which a queueing worker is likely free', status: 503 };
+
+/** A 503 from busy queueing workers carries Retry-After. */
+async function withRetryAfter<T>(res: Response, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    const retry = e instanceof DomainError ? e.extra.retryAfterSeconds : undefined;
+    if (typeof retry === 'number') res.setHeader('retry-after', String(retry));
+    throw e;
+  }
+}
+
 export const EstimateRequest = z.discriminatedUnion('model', [Mmc, Mmck, Mdc, Mgc, Ggc, TimeVarying, Staffing, ConditionalWait, ShiftPlan]);
 
 export function registerQueueingRoutes(api: Api, ctx: AppContext) {
@@ -98,25 +121,24 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
       path: '/v1/queueing/estimate',
       tag: 'queueing',
       summary: 'Raw queueing models: mmc, mmck, mdc, mgc, ggc, time_varying (ODE by default), staffing, conditional_wait, shift_plan',
-      description: 'Units: minutes, rates per minute. Unstable systems (load ≥ 1) are reported with stable=false and their growth rate.',
+      description:
+        'Units: minutes, rates per minute. Unstable systems (load ≥ 1) are reported with stable=false and their growth rate. ' +
+        'Work is bounded: a request whose estimated work exceeds the service limit is refused with 422 computation_limit naming the field that drives it ' +
+        '(e.g. servers × periods for time_varying, samples × queueAhead for conditional_wait); heavy requests run in a worker stopped at QUEUEING_DEADLINE_MS ' +
+        '(422 computation_limit); when all queueing workers are busy the answer is 503 with Retry-After.',
       body: EstimateRequest,
+      errors: [422, 503],
+      responseHeaders: [RETRY_AFTER],
       handler: async ({ body, res }) => {
+        const signal = clientGone(res);
         if (body.model === 'shift_plan') {
-          const ac = new AbortController();
-          res.on('close', () => {
-            if (!res.writableFinished) ac.abort(); // the client went away
-          });
           try {
-            return await planShifts({ requirement: body.requirement, patterns: body.patterns }, { deadlineMs: body.deadlineMs ?? 2000, signal: ac.signal });
+            return await planShifts({ requirement: body.requirement, patterns: body.patterns }, { deadlineMs: body.deadlineMs ?? 2000, signal });
           } catch (e) {
             queueingError(e);
           }
         }
-        try {
-          return estimate(body as Parameters<typeof estimate>[0]);
-        } catch (e) {
-          queueingError(e);
-        }
+        return withRetryAfter(res, () => estimateQueue(ctx, body as Parameters<typeof estimateQueue>[1], signal));
       },
     })
     .add({
@@ -130,11 +152,12 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
         walkInsPerDay: z.coerce.number().min(0).max(1000).optional(),
         noShowRate: z.coerce.number().min(0).max(0.9).optional(),
       }),
-      errors: [404],
-      handler: ({ params, query }) => {
+      errors: [404, 422, 503],
+      responseHeaders: [RETRY_AFTER],
+      handler: ({ params, query, res }) => {
         const w = getWorkshop(ctx, params.workshopId);
         const date = query.date ?? DateTime.fromMillis(ctx.clock.now(), { zone: w.timeZone }).toISODate()!;
-        return receptionForecast(ctx, w.id, date, query);
+        return withRetryAfter(res, () => receptionForecast(ctx, w.id, date, query, clientGone(res)));
       },
     })
     .add({
@@ -152,9 +175,12 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
         lane: Slug.optional(),
         seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).optional(),
       }),
-      errors: [404, 422],
-      handler: ({ params, query }) =>
-        walkInEta(ctx, params.workshopId, { opCodes: query.opCodes, atMs: query.at ? Date.parse(query.at) : ctx.clock.now(), lane: query.lane, seed: query.seed }),
+      errors: [404, 422, 503],
+      responseHeaders: [RETRY_AFTER],
+      handler: ({ params, query, res }) =>
+        withRetryAfter(res, () =>
+          walkInEta(ctx, params.workshopId, { opCodes: query.opCodes, atMs: query.at ? Date.parse(query.at) : ctx.clock.now(), lane: query.lane, seed: query.seed }, clientGone(res)),
+        ),
     })
     .add({
       method: 'get',
