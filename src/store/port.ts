@@ -127,6 +127,8 @@ export interface Store {
   simulations: {
     get(id: string): SimulationRecord | undefined;
     put(rec: SimulationRecord): void;
+    /** Jobs with one of these statuses, oldest first (start-up recovery of jobs a restart interrupted). */
+    listByStatus(statuses: SimulationRecord['status'][]): SimulationRecord[];
   };
   /** Runs fn atomically (nested calls join the outer transaction). */
   transaction<T>(fn: () => T): T;

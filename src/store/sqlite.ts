@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Appointment, AppointmentStatus, Bay, Operation, Technician, Workshop } from '../model/workshop.js';
-import type { AppointmentQuery, ChildRepo, Page, PageQuery, Store } from './port.js';
+import type { AppointmentQuery, ChildRepo, Page, PageQuery, SimulationRecord, Store } from './port.js';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -223,6 +223,11 @@ export function openSqliteStore(path: string): Store & { db: Database.Database; 
   };
   const sim = {
     get: db.prepare(`SELECT id, status, request, progress, result, error, created_at, updated_at FROM simulations WHERE id = ?`),
+    // statuses as a JSON array: one statement whatever their number
+    byStatus: db.prepare(
+      `SELECT id, status, request, progress, result, error, created_at, updated_at FROM simulations
+       WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, id`,
+    ),
     put: db.prepare(
       `INSERT INTO simulations (id, status, request, progress, result, error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET status = excluded.status, progress = excluded.progress, result = excluded.result,
@@ -319,22 +324,10 @@ export function openSqliteStore(path: string): Store & { db: Database.Database; 
     },
     simulations: {
       get: (id) => {
-        const r = sim.get.get(id) as
-          | { id: string; status: string; request: string; progress: number; result: string | null; error: string | null; created_at: string; updated_at: string }
-          | undefined;
-        return (
-          r && {
-            id: r.id,
-            status: r.status as never,
-            request: JSON.parse(r.request),
-            progress: r.progress,
-            result: r.result === null ? null : JSON.parse(r.result),
-            error: r.error,
-            createdAt: r.created_at,
-            updatedAt: r.updated_at,
-          }
-        );
+        const r = sim.get.get(id) as SimRow | undefined;
+        return r && simRecord(r);
       },
+      listByStatus: (statuses) => (sim.byStatus.all(JSON.stringify(statuses)) as SimRow[]).map(simRecord),
       put: (s) =>
         void sim.put.run(s.id, s.status, JSON.stringify(s.request), s.progress, s.result === null ? null : JSON.stringify(s.result), s.error, s.createdAt, s.updatedAt),
     },
@@ -345,3 +338,15 @@ export function openSqliteStore(path: string): Store & { db: Database.Database; 
     },
   };
 }
+
+type SimRow = { id: string; status: string; request: string; progress: number; result: string | null; error: string | null; created_at: string; updated_at: string };
+const simRecord = (r: SimRow): SimulationRecord => ({
+  id: r.id,
+  status: r.status as SimulationRecord['status'],
+  request: JSON.parse(r.request),
+  progress: r.progress,
+  result: r.result === null ? null : JSON.parse(r.result),
+  error: r.error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
