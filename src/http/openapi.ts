@@ -33,6 +33,12 @@ export function buildOpenApi(endpoints: AnyEndpoint[], info: { title: string; ve
         params.push({ name, in: 'query', required: (q.required ?? []).includes(name), schema });
     }
     for (const h of e.headers ?? []) params.push({ name: h, in: 'header', required: false, schema: { type: 'string', maxLength: 200 } });
+    const success = e.status ?? 200;
+    // response headers go on the response that carries them (OpenAPI: responses.<status>.headers), not in parameters
+    const headersOf = (status: number) => {
+      const hs = (e.responseHeaders ?? []).filter((h) => (h.status ?? success) === status);
+      return hs.length ? { headers: Object.fromEntries(hs.map((h) => [h.name, { description: h.description, schema: { type: 'string' } }])) } : {};
+    };
     const op: Json = {
       summary: e.summary,
       tags: [e.tag],
@@ -40,14 +46,15 @@ export function buildOpenApi(endpoints: AnyEndpoint[], info: { title: string; ve
       ...(e.description ? { description: e.description } : {}),
       parameters: params,
       responses: {
-        [String(e.status ?? 200)]: {
+        [String(success)]: {
           description: 'Success',
+          ...headersOf(success),
           ...(e.response ? { content: { 'application/json': { schema: schemaOf(e.response, 'output') } } } : {}),
         },
         ...Object.fromEntries(
           [400, ...(e.errors ?? [])].map((s) => [
             String(s),
-            { description: 'Problem', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+            { description: 'Problem', ...headersOf(s), content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
           ]),
         ),
       },
