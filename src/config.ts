@@ -18,6 +18,18 @@ export const ConfigSchema = z.object({
   QUEUEING_DEADLINE_MS: z.coerce.number().int().min(100).max(25_000).default(5000),
   SOLVER_MAX_ITERATIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** simulation jobs: how many run at once (each on SIM_WORKERS_PER_JOB worker threads) */
+  SIM_MAX_RUNNING: z.coerce.number().int().min(1).max(64).default(2),
+  /** simulation jobs waiting for a slot (status "queued" with a queuePosition); beyond it POST answers 429 */
+  SIM_MAX_QUEUED: z.coerce.number().int().min(0).max(1000).default(8),
+  /** simulation jobs of one scenario (by name) queued or running at once; beyond it POST answers 429 */
+  SIM_MAX_JOBS_PER_SCENARIO: z.coerce.number().int().min(1).max(1000).default(4),
+  /** worker threads per simulation job (default: the cores but one, 1 to 4) */
+  SIM_WORKERS_PER_JOB: z.coerce.number().int().min(1).max(64).optional(),
+  /** heap limit (old generation) of each simulation worker thread, MB */
+  SIM_WORKER_HEAP_MB: z.coerce.number().int().min(16).max(16_384).default(256),
+  /** wall time a simulation job may run before it is stopped and marked failed */
+  SIM_JOB_TIMEOUT_MS: z.coerce.number().int().min(1000).max(86_400_000).default(1_800_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

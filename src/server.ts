@@ -11,6 +11,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { newId, systemClock, type AppContext, type Clock } from './app/context.js';
 import { loadScenario, readScenarioFile } from './app/demo.js';
+import { initSimulationJobs, jobLimitsOf, stopSimulationJobs } from './app/simulations.js';
 import { createApp } from './http/app.js';
 import { openSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/port.js';
@@ -29,6 +30,9 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
   const logger = opts.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'baywise' } });
   const store = opts.store ?? openSqliteStore(config.DATA_PATH === ':memory:' ? ':memory:' : resolve(config.DATA_PATH));
   const ctx: AppContext = { store, clock: opts.clock ?? systemClock, newId, solverTimeLimitMs: config.SOLVER_TIME_LIMIT_MS, solverMaxIterations: config.SOLVER_MAX_ITERATIONS, queueingDeadlineMs: config.QUEUEING_DEADLINE_MS };
+  // simulation jobs a restart interrupted are marked failed before the service answers
+  const sims = initSimulationJobs(ctx, jobLimitsOf(config));
+  if (sims.recovered) logger.warn({ jobs: sims.recovered }, 'marked simulation jobs interrupted by a restart as failed');
 
   if (config.DEMO && store.workshops.count() === 0) {
     const scenario = readScenarioFile(resolveFromProject(config.DEMO_SCENARIO));
@@ -56,6 +60,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
       const force = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
       server.close(() => {
         clearTimeout(force);
+        stopSimulationJobs(ctx);
         store.close();
         res();
       });

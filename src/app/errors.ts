@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'idempotency_mismatch'
   | 'model_invalid'
   | 'computation_limit'
+  | 'too_many_jobs'
   | 'unavailable';
 
 export interface FieldError {

@@ -23,6 +23,7 @@ import { parseOrThrow } from './validate.js';
 import type { AppContext } from './context.js';
 import type { SimulationRecord } from '../store/port.js';
 import { readScenarioFile } from './demo.js';
+import { loadConfig, type Config } from '../config.js';
 
 export const DEFAULT_START_DATE = '2027-03-01'; // a Monday; the run crosses the end of DST on 2027-03-28 in Europe
 
@@ -177,6 +178,8 @@ export interface RunRequest {
   workers?: number;
   /** run the worker threads at the lowest CPU priority (background jobs next to a server) */
   lowPriority?: boolean;
+  /** heap limit (old generation, MB) of each worker thread; reaching it fails the run with a named error */
+  workerHeapMb?: number;
 }
 
 export interface RunProgress { done: number; total: number }
@@ -267,9 +270,21 @@ if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLA
  * entry on Node 20.20 ("Unknown file extension .ts"), so a tiny CommonJS bootstrap imports the
  * entry through tsx's API instead.
  */
-function spawnWorker(lowPriority: boolean): Worker {
+function spawnWorker(lowPriority: boolean, heapMb?: number): Worker {
+  const w = newWorker(lowPriority, heapMb);
+  liveWorkers++;
+  w.once('exit', () => void liveWorkers--);
+  return w;
+}
+
+let liveWorkers = 0;
+/** Simulation worker threads alive in this process (a cancelled job's workers leave it: tests, diagnostics). */
+export const simulationWorkerCount = () => liveWorkers;
+
+function newWorker(lowPriority: boolean, heapMb?: number): Worker {
+  const resourceLimits = heapMb ? { maxOldGenerationSizeMb: heapMb } : undefined;
   const url = new URL(import.meta.url);
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: { [WORKER_FLAG]: true, lowPriority } });
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: { [WORKER_FLAG]: true, lowPriority }, resourceLimits });
   let api = 'tsx/esm/api';
   try {
     api = import.meta.resolve('tsx/esm/api');
@@ -280,7 +295,7 @@ function spawnWorker(lowPriority: boolean): Worker {
     "const { workerData } = require('node:worker_threads');" +
     'import(workerData.api).then((m) => (m.tsImport ?? m.default.tsImport)(workerData.entry, workerData.entry))' +
     '.catch((e) => { console.error(e); process.exit(1); });';
-  return new Worker(code, { eval: true, workerData: { api, entry: url.href, [WORKER_FLAG]: true, lowPriority } });
+  return new Worker(code, { eval: true, workerData: { api, entry: url.href, [WORKER_FLAG]: true, lowPriority }, resourceLimits });
 }
 
 export interface RunHandle { promise: Promise<RunResult>; cancel(): void }
@@ -339,27 +354,38 @@ export function startRun(req: RunRequest, onProgress?: (p: RunProgress) => void)
     }
     let next = 0, doneN = 0, failed = false;
     const sentWorld = new Map<Worker, Set<number>>();
+    const retired = new Set<Worker>();
+    const fail = (e: Error) => { failed = true; for (const x of live) void x.terminate(); reject(e); };
     const send = (w: Worker) => {
-      if (next >= tasks.length) { void w.terminate(); return; }
+      if (next >= tasks.length) { retired.add(w); void w.terminate(); return; }
       const t = tasks[next++];
       const sent = sentWorld.get(w)!;
       w.postMessage(sent.has(t.worldId) ? t : { ...t, scenario: scenarios[t.worldId].scenario });
       sent.add(t.worldId);
     };
     for (let i = 0; i < nWorkers; i++) {
-      const w = spawnWorker(!!req.lowPriority);
+      const w = spawnWorker(!!req.lowPriority, req.workerHeapMb);
       live.push(w);
       sentWorld.set(w, new Set());
       w.on('message', (m: WorkerMessage) => {
         if (m.type === 'progress') { dayDone[m.task] = m.done; report(); return; }
-        if (m.type === 'error') { failed = true; for (const x of live) void x.terminate(); reject(new Error(m.message)); return; }
+        if (m.type === 'error') { fail(new Error(m.message)); return; }
         results[m.task] = m.result;
         doneN++;
-        if (doneN === tasks.length) { for (const x of live) void x.terminate(); resolve(finish()); }
+        if (doneN === tasks.length) { for (const x of live) { retired.add(x); void x.terminate(); } resolve(finish()); }
         else send(w);
       });
-      w.on('error', (e) => { if (!failed && !cancelled) { failed = true; for (const x of live) void x.terminate(); reject(e); } });
-      w.on('exit', () => { if (cancelled && !failed) { failed = true; reject(new Error('cancelled')); } });
+      w.on('error', (e) => {
+        if (failed || cancelled) return;
+        fail((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new Error(`a simulation worker reached its heap limit of ${req.workerHeapMb} MB`)
+          : e);
+      });
+      w.on('exit', (code) => {
+        if (cancelled && !failed) { failed = true; reject(new Error('cancelled')); return; }
+        // a worker that dies on its own (not retired, no error event) would otherwise leave the run waiting forever
+        if (!failed && !retired.has(w) && doneN < tasks.length) fail(new Error(`a simulation worker exited with code ${code}`));
+      });
       send(w);
     }
   });
@@ -403,6 +429,35 @@ export function parseInlineScenario(value: unknown, field = 'scenario'): Scenari
 
 export const LIMITS = { days: 60, replications: 100, dayReplications: 2000, variants: 5 };
 
+/**
+ * Bounds of the job API (the SIM_* settings): jobs run `maxRunning` at a time, each on
+ * `workersPerJob` worker threads with a `workerHeapMb` heap limit, for at most `timeoutMs`; the
+ * others wait in a queue of at most `maxQueued` (status "queued", with their position); one scenario
+ * holds at most `maxPerScenario` of the running and queued places. Beyond a bound POST is refused
+ * with 429 and Retry-After. So the memory of all jobs is bounded by
+ * maxRunning × workersPerJob × (workerHeapMb + a worker's fixed cost).
+ */
+export interface SimulationJobLimits {
+  maxRunning: number;
+  maxQueued: number;
+  maxPerScenario: number;
+  workersPerJob: number;
+  workerHeapMb: number;
+  timeoutMs: number;
+}
+
+export function jobLimitsOf(c: Config): SimulationJobLimits {
+  return {
+    maxRunning: c.SIM_MAX_RUNNING,
+    maxQueued: c.SIM_MAX_QUEUED,
+    maxPerScenario: c.SIM_MAX_JOBS_PER_SCENARIO,
+    // leave a core to the server (the workers also run at the lowest CPU priority)
+    workersPerJob: c.SIM_WORKERS_PER_JOB ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
+    workerHeapMb: c.SIM_WORKER_HEAP_MB,
+    timeoutMs: c.SIM_JOB_TIMEOUT_MS,
+  };
+}
+
 export interface SimulationJobRequest {
   scenario: Scenario;
   scenarioName: string;
@@ -412,81 +467,241 @@ export interface SimulationJobRequest {
   variants: { name: string; patch: PatchOperation[] }[];
 }
 
-interface LiveJob { handle: RunHandle; record: SimulationRecord; lastWrite: number }
-const jobsByCtx = new WeakMap<AppContext, Map<string, LiveJob>>();
-const jobsOf = (ctx: AppContext) => jobsByCtx.get(ctx) ?? jobsByCtx.set(ctx, new Map()).get(ctx)!;
+/** A job as the API shows it: the stored record, and its place in the queue while it waits (1 = next). */
+export type SimulationJobView = SimulationRecord & { queuePosition?: number };
+
+interface Job {
+  record: SimulationRecord;
+  /** the scenario's name: the scope of SIM_MAX_JOBS_PER_SCENARIO */
+  scope: string;
+  /** kept while queued (the run holds it once started) */
+  req?: SimulationJobRequest;
+  handle?: RunHandle;
+  startedAt?: number;
+  timer?: NodeJS.Timeout;
+}
+
+/** The jobs this process runs or queues for one store (one board per AppContext). */
+interface JobBoard {
+  limits: SimulationJobLimits;
+  running: Map<string, Job>;
+  queue: Job[];
+  /** jobs a restart had interrupted, marked failed when the board was set up */
+  recovered: number;
+  stopped: boolean;
+}
+
+const boards = new WeakMap<AppContext, JobBoard>();
+const ENDED = new Set<SimulationRecord['status']>(['done', 'failed', 'cancelled']);
+const isoNow = (ctx: AppContext) => new Date(ctx.clock.now()).toISOString();
+
+/**
+ * Sets up the job board of a service (called once at start-up, before it serves; a context used
+ * without it gets the default limits on first use). Jobs the store says are queued or running
+ * were interrupted by a restart (their worker threads died with the old process, and an inline
+ * scenario is not kept to run them again): they are marked failed, saying so.
+ */
+export function initSimulationJobs(ctx: AppContext, limits: SimulationJobLimits = jobLimitsOf(loadConfig({}))): { recovered: number } {
+  const existing = boards.get(ctx);
+  if (existing) {
+    existing.limits = limits;
+    return { recovered: existing.recovered };
+  }
+  const now = isoNow(ctx);
+  const interrupted = ctx.store.simulations.listByStatus(['queued', 'running']);
+  ctx.store.transaction(() => {
+    for (const r of interrupted)
+      ctx.store.simulations.put({ ...r, status: 'failed', error: `interrupted by a restart of the service while ${r.status}; submit it again`, updatedAt: now });
+  });
+  const board: JobBoard = { limits, running: new Map(), queue: [], recovered: interrupted.length, stopped: false };
+  boards.set(ctx, board);
+  return { recovered: board.recovered };
+}
+
+function boardOf(ctx: AppContext): JobBoard {
+  if (!boards.has(ctx)) initSimulationJobs(ctx);
+  return boards.get(ctx)!;
+}
+
+/**
+ * Ends every queued and running job of the service (worker threads terminated) as failed, "interrupted
+ * by a shutdown"; called when the service closes, before its store does.
+ */
+export function stopSimulationJobs(ctx: AppContext): void {
+  const board = boards.get(ctx);
+  if (!board) return;
+  board.stopped = true;
+  for (const job of [...board.queue, ...board.running.values()])
+    end(ctx, board, job, { status: 'failed', error: 'interrupted by a shutdown of the service; submit it again' });
+}
 
 /** Presentable result of a run (without the per-replication raw data). */
 export function presentRun(r: RunResult) {
   return { base: r.base, variants: r.variants, stats: r.stats };
 }
 
-export function startSimulationJob(ctx: AppContext, req: SimulationJobRequest, opts: { workers?: number } = {}): SimulationRecord {
+/** Accepts a job: it runs at once if a place is free, else waits in the queue; 429 beyond the bounds. */
+export function startSimulationJob(ctx: AppContext, req: SimulationJobRequest): SimulationJobView {
   // validate variants before accepting the job
   buildScenarios({ base: req.scenario, variants: req.variants });
-  const now = new Date(ctx.clock.now()).toISOString();
-  const record: SimulationRecord = {
-    id: ctx.newId('sim'),
-    status: 'running',
-    request: { scenario: req.scenarioName, days: req.days, replications: req.replications, seed: req.seed, variants: req.variants },
-    progress: 0,
-    result: null,
-    error: null,
-    createdAt: now,
-    updatedAt: now,
+  const board = boardOf(ctx);
+  if (board.stopped) throw new DomainError('unavailable', 'the service is shutting down');
+  const { limits } = board;
+  const scope = req.scenarioName;
+  const ofScope = [...board.running.values(), ...board.queue].filter((j) => j.scope === scope);
+  if (ofScope.length >= limits.maxPerScenario)
+    throw tooMany(
+      board,
+      `scenario "${scope}" already has ${ofScope.length} simulation jobs queued or running, the most one scenario may have (SIM_MAX_JOBS_PER_SCENARIO = ${limits.maxPerScenario})`,
+      'SIM_MAX_JOBS_PER_SCENARIO',
+      ofScope,
+    );
+  const startsNow = board.running.size < limits.maxRunning && board.queue.length === 0;
+  if (!startsNow && board.queue.length >= limits.maxQueued)
+    throw tooMany(
+      board,
+      `${board.running.size} simulation jobs are running and ${board.queue.length} waiting, the most this service takes (SIM_MAX_RUNNING = ${limits.maxRunning}, SIM_MAX_QUEUED = ${limits.maxQueued})`,
+      'SIM_MAX_QUEUED',
+      [...board.running.values()],
+    );
+  const now = isoNow(ctx);
+  const job: Job = {
+    scope,
+    req,
+    record: {
+      id: ctx.newId('sim'),
+      status: 'queued',
+      request: { scenario: req.scenarioName, days: req.days, replications: req.replications, seed: req.seed, variants: req.variants },
+      progress: 0,
+      result: null,
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+    },
   };
-  ctx.store.simulations.put(record);
-  const jobs = jobsOf(ctx);
-  const handle = startRun(
-    {
-      base: req.scenario, variants: req.variants, days: req.days, replications: req.replications, seed: req.seed,
-      // leave a core to the server, and let it win the CPU
-      workers: opts.workers ?? Math.max(1, Math.min(4, availableParallelism() - 1)),
-      lowPriority: true,
-    },
-    (p) => {
-      const job = jobs.get(record.id);
-      if (!job || job.record.status !== 'running') return;
-      job.record.progress = p.total ? p.done / p.total : 0;
-    },
-  );
-  const job: LiveJob = { handle, record, lastWrite: 0 };
-  jobs.set(record.id, job);
-  handle.promise.then(
-    (r) => {
-      if (record.status !== 'running') return;
-      Object.assign(record, { status: 'done', progress: 1, result: presentRun(r), updatedAt: new Date(ctx.clock.now()).toISOString() });
-      ctx.store.simulations.put(record);
-      jobs.delete(record.id);
-    },
-    (e) => {
-      if (record.status !== 'running') return;
-      Object.assign(record, { status: 'failed', error: String((e as Error).message ?? e).split('\n')[0], updatedAt: new Date(ctx.clock.now()).toISOString() });
-      ctx.store.simulations.put(record);
-      jobs.delete(record.id);
-    },
-  );
-  return record;
+  if (startsNow) launch(ctx, board, job);
+  else {
+    board.queue.push(job);
+    save(ctx, job.record);
+  }
+  return view(board, job);
 }
 
-export function getSimulationJob(ctx: AppContext, id: string): SimulationRecord {
-  const live = jobsOf(ctx).get(id);
-  if (live) return { ...live.record };
+function tooMany(board: JobBoard, message: string, limit: string, waitingOn: Job[]): DomainError {
+  const running = waitingOn.filter((j) => j.startedAt !== undefined);
+  return new DomainError('too_many_jobs', message, {
+    limit,
+    retryAfterSeconds: retryAfterSeconds(running.length ? running : [...board.running.values()]),
+    running: board.running.size,
+    queued: board.queue.length,
+  });
+}
+
+/** Seconds until the first of these running jobs should end, from its progress so far (1 s – 1 h; 30 s when unknown). */
+function retryAfterSeconds(running: Job[]): number {
+  let best = Infinity;
+  for (const j of running) {
+    const p = j.record.progress;
+    if (j.startedAt === undefined || p <= 0) continue;
+    best = Math.min(best, (((performance.now() - j.startedAt) / 1000) * (1 - p)) / p);
+  }
+  return Number.isFinite(best) ? Math.min(3600, Math.max(1, Math.ceil(best))) : 30;
+}
+
+function launch(ctx: AppContext, board: JobBoard, job: Job): void {
+  const { limits } = board;
+  const req = job.req!;
+  job.req = undefined;
+  board.running.set(job.record.id, job);
+  Object.assign(job.record, { status: 'running', updatedAt: isoNow(ctx) });
+  save(ctx, job.record);
+  try {
+    job.handle = startRun(
+      {
+        base: req.scenario, variants: req.variants, days: req.days, replications: req.replications, seed: req.seed,
+        workers: limits.workersPerJob, workerHeapMb: limits.workerHeapMb, lowPriority: true,
+      },
+      (p) => {
+        if (job.record.status === 'running') job.record.progress = p.total ? p.done / p.total : 0;
+      },
+    );
+  } catch (e) {
+    end(ctx, board, job, { status: 'failed', error: firstLine(e) });
+    return;
+  }
+  job.startedAt = performance.now();
+  job.timer = setTimeout(
+    () => end(ctx, board, job, { status: 'failed', error: `stopped after ${limits.timeoutMs} ms, the time limit of a simulation job (SIM_JOB_TIMEOUT_MS)` }),
+    limits.timeoutMs,
+  );
+  job.timer.unref();
+  job.handle.promise.then(
+    (r) => end(ctx, board, job, { status: 'done', progress: 1, result: presentRun(r) }),
+    (e) => end(ctx, board, job, { status: 'failed', error: firstLine(e) }),
+  );
+}
+
+/** Ends a job once (the first ending wins): workers terminated, record saved, the next queued job started. */
+function end(ctx: AppContext, board: JobBoard, job: Job, patch: Partial<SimulationRecord> & { status: 'done' | 'failed' | 'cancelled' }): void {
+  if (ENDED.has(job.record.status)) return;
+  Object.assign(job.record, patch, { updatedAt: isoNow(ctx) });
+  clearTimeout(job.timer);
+  if (patch.status !== 'done') job.handle?.cancel();
+  job.handle = undefined;
+  job.req = undefined;
+  board.running.delete(job.record.id);
+  const q = board.queue.indexOf(job);
+  if (q >= 0) board.queue.splice(q, 1);
+  save(ctx, job.record);
+  while (!board.stopped && board.running.size < board.limits.maxRunning && board.queue.length) launch(ctx, board, board.queue.shift()!);
+}
+
+function save(ctx: AppContext, rec: SimulationRecord): void {
+  try {
+    ctx.store.simulations.put(rec);
+  } catch {
+    // the store is closed: the service is stopping, and start-up recovery marks the job failed
+  }
+}
+
+const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
+
+function view(board: JobBoard, job: Job): SimulationJobView {
+  const pos = board.queue.indexOf(job);
+  return { ...job.record, ...(pos >= 0 ? { queuePosition: pos + 1 } : {}) };
+}
+
+function liveJob(board: JobBoard, id: string): Job | undefined {
+  return board.running.get(id) ?? board.queue.find((j) => j.record.id === id);
+}
+
+export function getSimulationJob(ctx: AppContext, id: string): SimulationJobView {
+  const board = boardOf(ctx);
+  const live = liveJob(board, id);
+  if (live) return view(board, live);
   const rec = ctx.store.simulations.get(id);
   if (!rec) throw new DomainError('not_found', `simulation ${id} does not exist`);
   return rec;
 }
 
-export function cancelSimulationJob(ctx: AppContext, id: string): SimulationRecord {
-  const live = jobsOf(ctx).get(id);
-  if (!live) {
-    const rec = ctx.store.simulations.get(id);
-    if (!rec) throw new DomainError('not_found', `simulation ${id} does not exist`);
-    return rec; // finished jobs stay as they are
+/**
+ * DELETE ends a job whatever its state: a queued one leaves the queue, a running one has its
+ * worker threads terminated (their memory is freed), both become "cancelled". A job that has
+ * already ended (done, failed — e.g. interrupted by a restart —, cancelled) is returned as it is:
+ * its result stays readable, and a repeated DELETE gets the same answer.
+ */
+export function cancelSimulationJob(ctx: AppContext, id: string): SimulationJobView {
+  const board = boardOf(ctx);
+  const live = liveJob(board, id);
+  if (live) {
+    end(ctx, board, live, { status: 'cancelled' });
+    return view(board, live);
   }
-  live.handle.cancel();
-  Object.assign(live.record, { status: 'cancelled', updatedAt: new Date(ctx.clock.now()).toISOString() });
-  ctx.store.simulations.put(live.record);
-  jobsOf(ctx).delete(id);
-  return { ...live.record };
+  const rec = ctx.store.simulations.get(id);
+  if (!rec) throw new DomainError('not_found', `simulation ${id} does not exist`);
+  if (ENDED.has(rec.status)) return rec;
+  // stored as queued or running but run by no job of this process (e.g. written by another process)
+  const ended: SimulationRecord = { ...rec, status: 'cancelled', updatedAt: isoNow(ctx) };
+  ctx.store.simulations.put(ended);
+  return ended;
 }

@@ -31,6 +31,7 @@ export const STATUS_OF: Record<HttpCode, number> = {
   idempotency_mismatch: 422,
   model_invalid: 422,
   computation_limit: 422,
+  too_many_jobs: 429,
   internal_error: 500,
   unavailable: 503,
 };
@@ -52,6 +53,7 @@ const TITLE_OF: Record<HttpCode, string> = {
   idempotency_mismatch: 'Idempotency key reused with a different request',
   model_invalid: 'The workshop cannot be planned as it is',
   computation_limit: 'The computation exceeds the limits of this service',
+  too_many_jobs: 'Too many simulation jobs',
   internal_error: 'Internal error',
   unavailable: 'Service unavailable',
 };

@@ -1,14 +1,17 @@
 /**
  * What-if simulations as background jobs: POST starts one (202 + Location), GET polls status,
  * progress (0–1) and, when done, the KPI tables with 95% confidence intervals and the paired
- * comparison of each variant with the base; DELETE cancels (worker threads terminated). Jobs run on
- * worker threads, so the HTTP server keeps answering while they run.
+ * comparison of each variant with the base; DELETE ends a job in any state (worker threads
+ * terminated). Jobs run on worker threads, so the HTTP server keeps answering while they run;
+ * SIM_MAX_RUNNING run at once, SIM_MAX_QUEUED more wait ("queued", with queuePosition), and beyond
+ * that, or beyond SIM_MAX_JOBS_PER_SCENARIO for one scenario, POST answers 429 with Retry-After.
  */
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import {
   LIMITS, cancelSimulationJob, getSimulationJob, loadNamedScenario, parseInlineScenario, startSimulationJob,
 } from '../../app/simulations.js';
+import { DomainError } from '../../app/errors.js';
 import { Name } from '../../model/common.js';
 import { Scenario } from '../../model/scenario.js';
 import { reply, type Api } from '../api.js';
@@ -44,12 +47,13 @@ const SimulationJob = z
     id: z.string(),
     status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
     progress: z.number().meta({ description: 'share of replication-days simulated (0–1)' }),
+    queuePosition: z.number().int().min(1).optional().meta({ description: 'while queued: place in the queue (1 = starts next)' }),
     request: z.unknown(),
     result: z
       .object({ base: z.unknown(), variants: z.array(z.unknown()), stats: z.unknown() })
       .nullable()
       .meta({ description: 'per scenario: KPIs (mean, 95% CI half-width) and by hour of day; per variant: paired differences with 95% CIs and significance' }),
-    error: z.string().nullable(),
+    error: z.string().nullable().meta({ description: 'why a job failed, e.g. interrupted by a restart of the service, its time limit, its workers\' heap limit' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -74,23 +78,34 @@ export function registerSimulationRoutes(api: Api, ctx: AppContext) {
       description:
         'Discrete-event simulation of the workshop running the real booking (availability), scheduling and promise policies over `days` open days, `replications` times. ' +
         'Variants are JSON patches of the base scenario and run on the same random numbers, so their differences come with sharp paired confidence intervals. ' +
-        `Bounded: days ≤ ${LIMITS.days}, replications ≤ ${LIMITS.replications}, days × replications ≤ ${LIMITS.dayReplications}, at most ${LIMITS.variants} variants. Poll the Location.`,
+        `Bounded: days ≤ ${LIMITS.days}, replications ≤ ${LIMITS.replications}, days × replications ≤ ${LIMITS.dayReplications}, at most ${LIMITS.variants} variants. Poll the Location. ` +
+        'A few jobs run at once (SIM_MAX_RUNNING); the next ones wait with `status: "queued"` and their `queuePosition` (at most SIM_MAX_QUEUED); ' +
+        'beyond that, or beyond SIM_MAX_JOBS_PER_SCENARIO queued or running jobs of one scenario, the answer is 429 with Retry-After. ' +
+        'A job runs for at most SIM_JOB_TIMEOUT_MS, its worker threads with a heap limit of SIM_WORKER_HEAP_MB; a job a restart interrupts is marked failed.',
       body: SimulationRequest,
       status: 202,
       response: SimulationJob,
-      errors: [404],
-      headers: ['Location'],
-      handler: ({ body }) => {
+      errors: [404, 429],
+      responseHeaders: [
+        { name: 'Location', description: 'the job to poll: /v1/scenarios/simulations/{id}' },
+        { name: 'Retry-After', status: 429, description: 'seconds until a place should be free (from the progress of the running jobs)' },
+      ],
+      handler: ({ body, res }) => {
         const scenario = typeof body.scenario === 'string' ? loadNamedScenario(body.scenario) : parseInlineScenario(body.scenario);
-        const rec = startSimulationJob(ctx, {
-          scenario,
-          scenarioName: typeof body.scenario === 'string' ? body.scenario : scenario.name,
-          days: body.days,
-          replications: body.replications,
-          seed: body.seed,
-          variants: body.variants.map((v) => ({ name: v.name, patch: v.patch as never })),
-        });
-        return reply(202, present(rec), { location: `/v1/scenarios/simulations/${rec.id}` });
+        try {
+          const rec = startSimulationJob(ctx, {
+            scenario,
+            scenarioName: typeof body.scenario === 'string' ? body.scenario : scenario.name,
+            days: body.days,
+            replications: body.replications,
+            seed: body.seed,
+            variants: body.variants.map((v) => ({ name: v.name, patch: v.patch as never })),
+          });
+          return reply(202, present(rec), { location: `/v1/scenarios/simulations/${rec.id}` });
+        } catch (e) {
+          if (e instanceof DomainError && e.code === 'too_many_jobs') res.setHeader('retry-after', String(e.extra.retryAfterSeconds));
+          throw e;
+        }
       },
     })
     .add({
@@ -106,7 +121,7 @@ export function registerSimulationRoutes(api: Api, ctx: AppContext) {
       method: 'delete',
       path: '/v1/scenarios/simulations/:id',
       tag: 'simulation',
-      summary: 'Cancel a running simulation (its worker threads are terminated); finished ones are left as they are',
+      summary: 'End a simulation: a queued or running one is cancelled (its worker threads terminated); one that has already ended is returned as it is',
       response: SimulationJob,
       errors: [404],
       handler: ({ params }) => present(cancelSimulationJob(ctx, params.id)),
