@@ -9,12 +9,11 @@
  * with Retry-After), and work beyond WORK_LIMIT is refused up front with a 422 naming the field.
  */
 import { DateTime } from 'luxon';
-import { ggc, QueueingInputError, type EstimateRequest } from '../domain/queueing/index.js';
+import { QueueingInputError, type EstimateRequest } from '../domain/queueing/index.js';
 import { CHEAP_WORK, estimateWork, WORK_LIMIT, type WorkEstimate } from '../domain/queueing/cost.js';
 import { ComputeGate } from '../lib/compute.js';
 import * as tasks from './queueing-tasks.js';
-import { buildCalendar, shiftsToWeekly } from '../domain/calendar/index.js';
-import { LEVEL_RANK, toMinutes, WEEKDAYS } from '../model/common.js';
+import { toMinutes, WEEKDAYS } from '../model/common.js';
 import type { Appointment, Workshop } from '../model/workshop.js';
 import type { AppContext } from './context.js';
 import { getWorkshop, msToZoned } from './catalog.js';
@@ -35,7 +34,7 @@ export const WORKER_HEAP_MB = 128;
 export const DEFAULT_QUEUEING_DEADLINE_MS = 5000;
 const gate = new ComputeGate(QUEUEING_WORKERS);
 
-type TaskName = 'estimateModel' | 'receptionModels' | 'walkInModel';
+type TaskName = 'estimateModel' | 'receptionModels' | 'walkInModel' | 'outlookModel';
 type TaskResult<K extends TaskName> = ReturnType<(typeof tasks)[K]>;
 
 const sci = (x: number) => x.toExponential(1).replace('e+', 'e');
@@ -257,83 +256,17 @@ export async function walkInEta(ctx: AppContext, workshopId: string, q: { opCode
   };
 }
 
-export function capacityOutlook(ctx: AppContext, workshopId: string, fromMs: number, toMs: number) {
+export async function capacityOutlook(ctx: AppContext, workshopId: string, fromMs: number, toMs: number, signal?: AbortSignal) {
   const w = getWorkshop(ctx, workshopId);
-  const zone = w.timeZone;
-  const techs = ctx.store.technicians.all(workshopId).filter((t) => t.active);
-  const bays = ctx.store.bays.all(workshopId).filter((b) => b.active);
-  const catalogue = new Map(ctx.store.operations.all(workshopId).map((o) => [o.opCode, o]));
-  const apts = ctx.store.appointments.find(workshopId, { from: fromMs, to: toMs, status: ['booked', 'checked_in', 'in_progress'] });
-  const closed = new Set(w.closedDates);
-  const days: unknown[] = [];
-  for (let day = DateTime.fromMillis(fromMs, { zone }).startOf('day'); day.toMillis() < toMs; day = day.plus({ days: 1 })) {
-    const d0 = day.toMillis();
-    const d1 = day.plus({ days: 1 }).toMillis();
-    const minutes = (cal: number[]) => cal.reduce((s, v, i) => s + (i % 2 ? v - cal[i - 1] : 0), 0);
-    const techMinutes = techs.map((t) => ({
-      t,
-      min: minutes(buildCalendar({ zone, originMs: d0, fromMs: d0, toMs: d1, weekly: shiftsToWeekly(t.shifts), closedDates: closed, minus: t.absences.map((a) => [Date.parse(a.from), Date.parse(a.to)] as const) })),
-    }));
-    const openMin = minutes(buildCalendar({ zone, originMs: d0, fromMs: d0, toMs: d1, weekly: w.openingHours, closedDates: closed }));
-    const bySkill = new Map<string, { capacity: number; load: number }>();
-    for (const { t, min } of techMinutes)
-      for (const skill of Object.keys(t.skills)) {
-        const e = bySkill.get(skill) ?? { capacity: 0, load: 0 };
-        e.capacity += min * t.efficiency; // standard minutes the technician can flag
-        bySkill.set(skill, e);
-      }
-    const byCap = new Map<string, { capacity: number; load: number }>();
-    for (const b of bays)
-      for (const c of b.capabilities) {
-        const e = byCap.get(c) ?? { capacity: 0, load: 0 };
-        e.capacity += openMin;
-        byCap.set(c, e);
-      }
-    const dayApts = apts.filter((a) => Date.parse(a.plannedArrival) >= d0 && Date.parse(a.plannedArrival) < d1);
-    let totalLoad = 0;
-    for (const a of dayApts)
-      for (const o of a.operations) {
-        if (o.status === 'done') continue;
-        const cat = catalogue.get(o.opCode);
-        if (!cat) continue;
-        const std = (o.hours ?? cat.standardHours) * 60;
-        totalLoad += std;
-        const s = bySkill.get(cat.skill) ?? { capacity: 0, load: 0 };
-        s.load += std;
-        bySkill.set(cat.skill, s);
-        if (cat.bayCapability) {
-          const c = byCap.get(cat.bayCapability) ?? { capacity: 0, load: 0 };
-          c.load += std / (techs.find((t) => t.skills[cat.skill] && LEVEL_RANK[t.skills[cat.skill]!] >= LEVEL_RANK[cat.minLevel])?.efficiency ?? 1);
-          byCap.set(cat.bayCapability, c);
-        }
-      }
-    const working = techMinutes.filter((x) => x.min > 0);
-    const capacity = working.reduce((s, x) => s + x.min * x.t.efficiency, 0);
-    const round = (x: number) => Math.round(x * 10) / 10;
-    const util = (l: number, c: number) => (c > 0 ? Math.round((l / c) * 1000) / 1000 : null);
-    // Lead time of one more unplanned repair order: the day's work as an M/G/c queue over the
-    // open hours, c = technicians on duty, service = mean repair order work at their efficiency.
-    let leadTime: unknown = null;
-    if (working.length && openMin > 0 && dayApts.length) {
-      const meanEff = capacity / working.reduce((s, x) => s + x.min, 0);
-      const meanRo = totalLoad / dayApts.length / meanEff;
-      const lambda = dayApts.length / openMin;
-      const res = ggc({ arrivalRate: lambda, serviceRate: 1 / meanRo, servers: working.length, arrivalCv: 1, serviceCv: 0.7, method: 'whitt' });
-      leadTime = res.stable
-        ? { stable: true, method: res.method, meanWaitMinutes: round(res.meanWait), meanLeadTimeMinutes: round(res.meanWait + meanRo), utilisation: round(res.utilisation) }
-        : { stable: false, method: res.method, utilisation: round(res.utilisation), growth: res.growth };
-    }
-    days.push({
-      date: day.toISODate(),
-      open: openMin > 0,
-      appointments: dayApts.length,
-      loadStandardMinutes: round(totalLoad),
-      capacityStandardMinutes: round(capacity),
-      utilisation: util(totalLoad, capacity),
-      bySkill: [...bySkill].map(([skill, v]) => ({ skill, loadMinutes: round(v.load), capacityMinutes: round(v.capacity), utilisation: util(v.load, v.capacity) })),
-      byBayCapability: [...byCap].map(([capability, v]) => ({ capability, loadMinutes: round(v.load), capacityMinutes: round(v.capacity), utilisation: util(v.load, v.capacity) })),
-      unplannedLeadTime: leadTime,
-    });
-  }
-  return { workshopId, from: msToZoned(fromMs, zone), to: msToZoned(toMs, zone), days };
+  const input: tasks.OutlookInput = {
+    workshop: w,
+    techs: ctx.store.technicians.all(workshopId).filter((t) => t.active),
+    bays: ctx.store.bays.all(workshopId).filter((b) => b.active),
+    catalogue: ctx.store.operations.all(workshopId),
+    apts: ctx.store.appointments.find(workshopId, { from: fromMs, to: toMs, status: ['booked', 'checked_in', 'in_progress'] }),
+    fromMs,
+    toMs,
+  };
+  const cost = { work: tasks.outlookWork(input), path: 'query.to', measure: 'days × active technicians calendar builds' };
+  return runQueueing(ctx, 'outlookModel', input, cost, { path: 'query.to', signal });
 }

@@ -21,10 +21,14 @@
 import { squareRootBeta, type StaffingTarget } from './staffing.js';
 import { gammaQ } from './special.js';
 
-/** above this the request runs in a worker (≈ 10–25 ms of work on the event loop at most) */
-export const CHEAP_WORK = 2e6;
-/** above this the request is refused up front (≈ 2–3 s of work: well within the default deadline) */
-export const WORK_LIMIT = 2.5e8;
+/**
+ * Above this the request runs in a worker. Low on purpose: before V8 has optimised the loops (the
+ * first requests after a start, and always inside a fresh worker) a unit costs ~170 ns, so 1e5
+ * units stay under ~20 ms on the event loop even cold (≈ 1–3 ms warm).
+ */
+export const CHEAP_WORK = 1e5;
+/** above this the request is refused up front (≈ 1.5–2 s of work on an idle core: well within the default 5 s deadline) */
+export const WORK_LIMIT = 1.5e8;
 
 export interface WorkEstimate {
   work: number;

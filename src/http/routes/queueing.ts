@@ -188,15 +188,16 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
       tag: 'queueing',
       summary: 'Load versus capacity per day by skill and bay capability, utilisation, and the queueing estimate of lead time for unplanned work',
       query: z.strictObject({ from: QDateOrInstant.optional(), to: QDateOrInstant.optional() }),
-      errors: [404],
-      handler: ({ params, query }) => {
+      errors: [404, 422, 503],
+      responseHeaders: [RETRY_AFTER],
+      handler: ({ params, query, res }) => {
         const w = getWorkshop(ctx, params.workshopId);
         const today = DateTime.fromMillis(ctx.clock.now(), { zone: w.timeZone }).toISODate()!;
         const from = toMs(query.from ?? today, w.timeZone);
         const to = query.to ? toMsEnd(query.to, w.timeZone) : DateTime.fromMillis(from, { zone: w.timeZone }).plus({ days: 14 }).toMillis();
         if (to <= from) throw new DomainError('validation_failed', 'to must be after from', { errors: [{ path: 'query.to', message: 'must be after from', code: 'invalid_range' }] });
         if (to - from > 93 * 86400_000) throw new DomainError('validation_failed', 'at most 93 days', { errors: [{ path: 'query.to', message: 'window longer than 93 days', code: 'too_big' }] });
-        return capacityOutlook(ctx, w.id, from, to);
+        return withRetryAfter(res, () => capacityOutlook(ctx, w.id, from, to, clientGone(res)));
       },
     });
 }
