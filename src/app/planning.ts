@@ -265,16 +265,16 @@ export function buildBoard(state: PlanState, date: string, onTime?: Map<string, 
  * plan ages) re-optimises everything, warm-started from this plan.
  *
  * Compare-and-set: `prev` must be the plan of revision `ext.revision - 1` and the store must be at
- * `ext.revision` (the booking's own write and nothing else since `prev` was computed). Otherwise
- * nothing is installed and false is returned: the caller recomputes.
+ * `ext.revision` (the booking's own write and nothing else since `prev` was computed). Returns
+ * the installed plan; otherwise nothing is installed and null is returned: the caller recomputes.
  */
 export function installPlan(
   ctx: AppContext,
   prev: PlanState,
   ext: { model: CompiledWorkshop['model']; plan: Plan; appointment: Appointment; opRefs: CompiledWorkshop['opRefs']; revision: number },
-): boolean {
+): PlanState | null {
   const workshopId = prev.snapshot.workshop.id;
-  if (prev.data.revision !== ext.revision - 1 || ctx.store.workshops.revision(workshopId) !== ext.revision) return false;
+  if (prev.data.revision !== ext.revision - 1 || ctx.store.workshops.revision(workshopId) !== ext.revision) return null;
   const compiled: CompiledWorkshop = {
     ...prev.compiled,
     model: ext.model,
@@ -291,7 +291,7 @@ export function installPlan(
   const { cache } = cachesOf(ctx);
   cache.set(workshopId, state);
   ctx.store.plans.put({ workshopId, revision: ext.revision, asOf: new Date(data.asOfMs).toISOString(), createdAt: new Date(ctx.clock.now()).toISOString(), data });
-  return true;
+  return state;
 }
 
 function riskOf(planned: Risk, p: number | undefined, target: number): Risk {

@@ -13,7 +13,8 @@ import {
   type DayRange,
   type DurationModel,
   type NewJobSpec,
-  type PromiseContext,
+  PromiseContext,
+  type QuoteResult,
 } from '../domain/promise/index.js';
 import { AppointmentInput, type Appointment, type Workshop } from '../model/workshop.js';
 import { toMinutes, WEEKDAYS } from '../model/common.js';
@@ -376,9 +377,10 @@ export async function book(
     }
     const stored: Appointment = { ...apt, promisedAt: toZoned(quoted.body.promisedReadyBy, w.timeZone) };
     const { spec: booked_, refs } = newJobSpec(st.plan, stored);
+    const ins = quoted.q.insertion;
     // the installed model carries the promise just made (the quote's insertion had none), so the
     // at-risk list and the next booking's effect check protect it before the next replan
-    const ins = { ...quoted.q.insertion, model: { ...quoted.q.insertion.model, jobs: quoted.q.insertion.model.jobs.map((j) => (j.key === stored.id ? { ...j, due: booked_.due ?? null } : j)) } };
+    ins.model.jobs[ins.job].due = booked_.due ?? null;
     const booked = ctx.store.transaction((): { status: number; body: unknown } | null => {
       const again = replay(ctx.store, scope, opts.idempotencyKey, hash);
       if (again) return again;
@@ -388,13 +390,25 @@ export async function book(
       ctx.store.workshops.bumpRevision(w.id);
       remember(ctx.store, scope, opts.idempotencyKey, hash, 201, { ...stored, quote: quoted.body }, nowIso);
       // the insertion becomes the current plan of the new revision: the next booking sees it at once
-      installPlan(ctx, st.plan, { model: ins.model, plan: ins.plan, appointment: stored, opRefs: refs, revision: ctx.store.workshops.revision(w.id) });
+      const installed = installPlan(ctx, st.plan, { model: ins.model, plan: ins.plan, appointment: stored, opRefs: refs, revision: ctx.store.workshops.revision(w.id) });
+      // its promise context adopts the quote's simulation: only the cone of the insertion was simulated
+      if (installed) local(ctx).promise.set(w.id, { plan: installed, promise: extendContext(st.promise, installed, quoted.q) });
       return { status: 201, body: { ...stored, quote: quoted.body } };
     });
     if (booked) return booked;
     if (attempt >= MAX_BOOKING_ATTEMPTS)
       throw new DomainError('unavailable', 'the workshop kept changing while this booking was being decided; retry', { retryAfterSeconds: 1 });
   }
+}
+
+/** The promise context of `plan` = `prev`'s plan with the quoted insertion: same answers as a fresh one, at the cost of the cone. */
+function extendContext(prev: PromiseContext, plan: PlanState, q: QuoteResult): PromiseContext {
+  const ins = q.insertion;
+  return new PromiseContext(
+    { model: ins.model, plan: ins.plan, opCodes: plan.compiled.opRefs.map((r) => r.opCode), durations: prev.input.durations },
+    prev.opts,
+    { full: prev.full.extend(q.simulation), timelines: prev.timelines.extend(ins.model, ins.plan, ins.ops) },
+  );
 }
 
 /** A booking overtaken by other writes this many times in a row gives up (503) instead of spinning. */

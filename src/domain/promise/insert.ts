@@ -275,6 +275,8 @@ export interface QuoteResult {
   /** the affected promises that are hurt */
   victims: AffectedPromise[];
   samples: number;
+  /** the insertion simulated on `sim`: `sim.extend(simulation)` adopts it without simulating the plan again */
+  simulation: InsertionSimulation;
 }
 
 export const roundUp = (m: number, grid: number) => Math.ceil(m / grid - 1e-9) * grid;
@@ -334,6 +336,6 @@ export function quoteOn(sim: PromiseSimulation, spec: NewJobSpec, opts: QuoteOpt
     ok: true, insertion: ins, forecast, promise,
     onTimeProbability: forecast.probReadyBy(promise),
     bottleneck: forecast.bottleneck,
-    affected, victims: affected.filter((a) => a.hurt), samples: sim.S,
+    affected, victims: affected.filter((a) => a.hurt), samples: sim.S, simulation: isim,
   };
 }
