@@ -31,9 +31,9 @@ async function healthzDuring(pending: Promise<unknown>): Promise<number> {
   return answered;
 }
 
-const expectLimit = (r: { status: number; body: any }, path: string) => {
+const expectLimit = (r: { status: number; body: any; headers: Headers }, path: string) => {
   expect(r.status).toBe(422);
-  expect(r.headers?.get?.('content-type') ?? 'application/problem+json').toContain('problem+json');
+  expect(r.headers.get('content-type')).toContain('application/problem+json');
   expect(r.body.code).toBe('computation_limit');
   expect(r.body.limit).toMatchObject({ name: 'work', max: expect.any(Number) });
   expect(r.body.limit.estimated).toBeGreaterThan(r.body.limit.max);
