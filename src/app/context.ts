@@ -19,6 +19,8 @@ export interface AppContext {
   solverMaxIterations?: number;
   /** deadline of one queueing computation run in a worker (QUEUEING_DEADLINE_MS) */
   queueingDeadlineMs?: number;
+  /** where planning and forecasting run (engine.ts); default: in this thread */
+  engine?: Engine;
 }
 
 export function newId(prefix: string): string {

@@ -19,7 +19,7 @@ import { registerQueueingRoutes } from './routes/queueing.js';
 import { registerFloorRoutes } from './routes/floor.js';
 import { registerPromiseRoutes } from './routes/promises.js';
 import { registerSimulationRoutes } from './routes/simulations.js';
-import { eta } from '../app/promises.js';
+import { engineOf } from '../app/engine.js';
 import { inWorkshop, workshopOfParams } from '../app/serial.js';
 import { acceptedDates } from '../app/validate.js';
 
@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps) {
   registerPlanningRoutes(api, deps.ctx);
   registerQueueingRoutes(api, deps.ctx);
   // a floor event replans and re-forecasts: the response carries the new ETA of the repair order
-  registerFloorRoutes(api, deps.ctx, { afterChange: async (_w, appointmentId) => (appointmentId ? { eta: await eta(deps.ctx, appointmentId) } : {}) });
+  registerFloorRoutes(api, deps.ctx, { afterChange: async (w, appointmentId) => (appointmentId ? { eta: await engineOf(deps.ctx).run(w, 'eta', appointmentId) } : {}) });
   registerSimulationRoutes(api, deps.ctx);
   for (const r of deps.extraRoutes ?? []) r(api, deps.ctx);
   const router = express.Router();

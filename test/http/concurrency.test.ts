@@ -5,7 +5,10 @@
  * sequential replay in real-time order would accept; a stale plan installed under a newer
  * revision breaks it (issue 10, finding 1).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/lib/random.js';
 import { startTestServer, WORKSHOP, type TestServer } from './../helpers.js';
 
@@ -46,10 +49,19 @@ afterEach(async () => {
   s = undefined;
 });
 
-describe('capacity writes and bookings of one workshop', () => {
+const dir = mkdtempSync(join(tmpdir(), 'baywise-conc-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+// the guarantee holds wherever the engine runs: on the HTTP thread (in-memory store) or in a worker (database file)
+const ENGINES: [string, () => Record<string, string>][] = [
+  ['in-process engine', () => ({})],
+  ['worker engine', () => ({ DATA_PATH: join(dir, `c${files++}.db`), ENGINE_THREADS: '1' })],
+];
+
+describe.each(ENGINES)('capacity writes and bookings of one workshop (%s)', (_name, engineEnv) => {
   it('a booking sent after an absence was acknowledged never plans work on the absent technician (finding 1)', async () => {
     // a search long enough that the first booking's replan is still running when the absence arrives
-    s = await startTestServer({ SOLVER_MAX_ITERATIONS: '30000' });
+    s = await startTestServer({ SOLVER_MAX_ITERATIONS: '30000', ...engineEnv() });
     const { id, techs } = await seed(s, ['Anna', 'Ben'], 40);
     const ben = techs.Ben;
     const first = s.req('POST', `/v1/workshops/${id}/appointments`, booking('2026-11-24T08:00:00+01:00', 'waiter', 0));
@@ -72,9 +84,9 @@ describe('capacity writes and bookings of one workshop', () => {
   });
 
   it('random interleavings of bookings and capacity writes keep real-time order (property)', async () => {
-    s = await startTestServer({ SOLVER_MAX_ITERATIONS: '20000' });
+    s = await startTestServer({ SOLVER_MAX_ITERATIONS: '20000', ...engineEnv() });
     const server = s;
-    for (const seed0 of [1, 2, 3]) {
+    for (const seed0 of [1, 2]) {
       const rng = new Rng(seed0);
       const { id, techs } = await seed(server, ['Anna', 'Ben', 'Cem'], 30);
       const names = Object.keys(techs);

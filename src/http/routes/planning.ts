@@ -2,8 +2,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import { getWorkshop } from '../../app/catalog.js';
-import { buildBoard, currentPlan, presentPlan, replan } from '../../app/planning.js';
-import { boardForecast } from '../../app/promises.js';
+import { engineOf } from '../../app/engine.js';
 import { DateTime } from 'luxon';
 import { Instant, LocalDate } from '../../model/common.js';
 import type { Api } from '../api.js';
@@ -33,12 +32,11 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
       errors: [404, 422],
       handler: async ({ params, body }) => {
         getWorkshop(ctx, params.workshopId);
-        const state = await replan(ctx, params.workshopId, {
+        return engineOf(ctx).run(params.workshopId, 'replan', {
           asOfMs: body?.asOf ? Date.parse(body.asOf) : undefined,
           timeLimitMs: body?.timeLimitMs,
           seed: body?.seed,
         });
-        return presentPlan(state);
       },
     })
     .add({
@@ -49,7 +47,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
       query: z.strictObject({ asOf: QInstant.optional() }),
       response: PlanResponse,
       errors: [404],
-      handler: async ({ params, query }) => presentPlan(await currentPlan(ctx, params.workshopId, query.asOf ? Date.parse(query.asOf) : undefined)),
+      handler: ({ params, query }) => engineOf(ctx).run(getWorkshop(ctx, params.workshopId).id, 'plan', query.asOf ? Date.parse(query.asOf) : undefined),
     })
     .add({
       method: 'get',
@@ -66,8 +64,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
         const w = getWorkshop(ctx, params.workshopId);
         const asOfMs = query.asOf ? Date.parse(query.asOf) : ctx.clock.now();
         const date = query.date ?? DateTime.fromMillis(asOfMs, { zone: w.timeZone }).toISODate()!;
-        const { plan, onTime } = await boardForecast(ctx, w.id, date, asOfMs);
-        return buildBoard(plan, date, onTime);
+        return engineOf(ctx).run(w.id, 'board', date, asOfMs);
       },
     });
 }

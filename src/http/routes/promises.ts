@@ -2,9 +2,9 @@
 import { z } from 'zod';
 import { DateTime } from 'luxon';
 import type { AppContext } from '../../app/context.js';
-import { getWorkshop } from '../../app/catalog.js';
+import { getAppointment, getWorkshop } from '../../app/catalog.js';
 import { checkIdempotencyKey } from '../../app/idempotency.js';
-import { atRisk, availability, book, eta, quote } from '../../app/promises.js';
+import { engineOf } from '../../app/engine.js';
 import { DomainError } from '../../app/errors.js';
 import { Appointment, AppointmentInput } from '../../model/workshop.js';
 import { AtRiskResponse, AvailabilityResponse, EtaResponse, QuoteResponse } from '../../model/responses.js';
@@ -42,7 +42,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       serial: false, // stores nothing: a quote is a read
       handler: async ({ params, body }) => {
         const { asOf, ...job } = body;
-        const r = await quote(ctx, params.workshopId, job, asOf ? Date.parse(asOf) : undefined);
+        const r = await engineOf(ctx).run(params.workshopId, 'quote', job, asOf ? Date.parse(asOf) : undefined);
         if (!r.ok) throw new DomainError('capacity_exhausted', r.message, { reason: r.reason });
         return r.body;
       },
@@ -70,7 +70,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
         if (toMsv <= fromMs) throw new DomainError('validation_failed', 'to must be after from', { errors: [{ path: 'query.to', message: 'must be after from', code: 'invalid_range' }] });
         if (toMsv - fromMs > 15 * 86400_000)
           throw new DomainError('validation_failed', 'the window is at most 15 days', { errors: [{ path: 'query.to', message: 'window longer than 15 days', code: 'too_big' }] });
-        return availability(ctx, w.id, { fromMs, toMs: toMsv, opCodes: query.opCodes, waiter: query.waiter, asOfMs: query.asOf ? asOfMs : undefined });
+        return engineOf(ctx).run(w.id, 'availability', { fromMs, toMs: toMsv, opCodes: query.opCodes, waiter: query.waiter, asOfMs: query.asOf ? asOfMs : undefined });
       },
     })
     .add({
@@ -87,7 +87,8 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       errors: [404, 409, 422],
       handler: async ({ params, body, req }) => {
         const key = checkIdempotencyKey(req.header('idempotency-key'));
-        const r = await book(ctx, params.workshopId, body, { idempotencyKey: key });
+        getWorkshop(ctx, params.workshopId);
+        const r = await engineOf(ctx).run(params.workshopId, 'book', body, { idempotencyKey: key });
         const id = (r.body as { id: string }).id;
         return reply(r.status, r.body, { location: `/v1/appointments/${id}`, ...(key ? { 'idempotency-key': key } : {}) });
       },
@@ -100,7 +101,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       query: z.strictObject({ asOf: QInstant.optional() }),
       response: EtaResponse,
       errors: [404],
-      handler: ({ params, query }) => eta(ctx, params.appointmentId, query.asOf ? Date.parse(query.asOf) : undefined),
+      handler: ({ params, query }) => engineOf(ctx).run(getAppointment(ctx, params.appointmentId).workshopId, 'eta', params.appointmentId, query.asOf ? Date.parse(query.asOf) : undefined),
     })
     .add({
       method: 'get',
@@ -114,6 +115,6 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       }),
       response: AtRiskResponse,
       errors: [404],
-      handler: ({ params, query }) => atRisk(ctx, params.workshopId, { threshold: query.threshold, days: query.days, asOfMs: query.asOf ? Date.parse(query.asOf) : undefined }),
+      handler: ({ params, query }) => engineOf(ctx).run(getWorkshop(ctx, params.workshopId).id, 'atRisk', { threshold: query.threshold, days: query.days, asOfMs: query.asOf ? Date.parse(query.asOf) : undefined }),
     });
 }

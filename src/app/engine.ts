@@ -1,0 +1,236 @@
+/**
+ * The planning engine's host: the use cases that plan and forecast (plan, board, quote,
+ * availability, booking, ETA, at-risk) are CPU-heavy — at the size caps an availability answer
+ * simulates for about a second — so in the service they run off the HTTP event loop, in worker
+ * threads that own the plan and promise caches and read the same database over their own
+ * connection (the way a second node would). The HTTP thread keeps answering health checks, the
+ * catalogue, floor events and every other workshop's requests meanwhile.
+ *
+ * Two hosts with one contract:
+ *  - `inProcessEngine(ctx)`: calls the use cases directly (an in-memory store cannot be shared
+ *    with another thread; the demo loader and CLI tools run this way);
+ *  - `workerEngine(...)`: a pool of worker threads, each workshop pinned to one (its caches stay
+ *    warm), calls served one at a time per worker, each bounded by a deadline (the worker is
+ *    terminated and replaced when it is exceeded) and by a heap limit; a full queue is refused.
+ *
+ * Every op takes plain JSON in and gives plain JSON out; "now" travels with each call, so a test
+ * clock or a replay's clock drives the worker exactly as it drives the HTTP thread.
+ */
+import { Worker } from 'node:worker_threads';
+import type { AppContext } from './context.js';
+import { DomainError, type ErrorCode } from './errors.js';
+import { buildBoard, currentPlan, presentPlan, replan } from './planning.js';
+import { atRisk, availability, boardForecast, book, eta, quote, type AvailabilityQuery } from './promises.js';
+
+/** The use cases the engine runs: each (ctx, workshopId, ...args) → JSON. */
+export const ENGINE_OPS = {
+  plan: async (ctx: AppContext, workshopId: string, asOfMs?: number) => presentPlan(await currentPlan(ctx, workshopId, asOfMs)),
+  replan: async (ctx: AppContext, workshopId: string, opts: { asOfMs?: number; timeLimitMs?: number; seed?: number }) =>
+    presentPlan(await replan(ctx, workshopId, opts)),
+  board: async (ctx: AppContext, workshopId: string, date: string, asOfMs: number) => {
+    const { plan, onTime } = await boardForecast(ctx, workshopId, date, asOfMs);
+    return buildBoard(plan, date, onTime);
+  },
+  quote: async (ctx: AppContext, workshopId: string, job: unknown, asOfMs?: number) => {
+    const r = await quote(ctx, workshopId, job, asOfMs);
+    return r.ok ? { ok: true as const, body: r.body } : { ok: false as const, reason: r.reason, message: r.message };
+  },
+  availability: (ctx: AppContext, workshopId: string, q: AvailabilityQuery) => availability(ctx, workshopId, q),
+  book: (ctx: AppContext, workshopId: string, body: unknown, opts: { idempotencyKey?: string; asOfMs?: number }) => book(ctx, workshopId, body, opts),
+  eta: (ctx: AppContext, _workshopId: string, appointmentId: string, asOfMs?: number) => eta(ctx, appointmentId, asOfMs),
+  atRisk: (ctx: AppContext, workshopId: string, q: { threshold?: number; days?: number; asOfMs?: number }) => atRisk(ctx, workshopId, q),
+} as const;
+
+export type EngineOps = typeof ENGINE_OPS;
+export type OpName = keyof EngineOps;
+type Args<K extends OpName> = EngineOps[K] extends (ctx: AppContext, workshopId: string, ...a: infer A) => unknown ? A : never;
+type Result<K extends OpName> = Awaited<ReturnType<EngineOps[K]>>;
+
+export interface Engine {
+  readonly kind: 'in-process' | 'worker';
+  /** Runs op for the workshop (the workshop picks the worker). */
+  run<K extends OpName>(workshopId: string, op: K, ...args: Args<K>): Promise<Result<K>>;
+  close(): Promise<void>;
+}
+
+export function inProcessEngine(ctx: AppContext): Engine {
+  return {
+    kind: 'in-process',
+    run: (workshopId, op, ...args) => (ENGINE_OPS[op] as (c: AppContext, ...a: unknown[]) => Promise<never>)(ctx, workshopId, ...args),
+    close: async () => undefined,
+  };
+}
+
+const inProcess = new WeakMap<AppContext, Engine>();
+/** The context's engine: the worker pool when the service started one, else the use cases in this thread. */
+export function engineOf(ctx: AppContext): Engine {
+  if (ctx.engine) return ctx.engine;
+  let e = inProcess.get(ctx);
+  if (!e) inProcess.set(ctx, (e = inProcessEngine(ctx)));
+  return e;
+}
+
+// --- the wire --------------------------------------------------------------------------------------
+export interface EngineCall { id: number; op: OpName; workshopId: string; args: unknown[]; now: number }
+export type EngineReply =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; domain?: { code: ErrorCode; message: string; extra: Record<string, unknown> }; message: string; stack?: string };
+
+export interface EngineWorkerData {
+  baywiseEngineWorker: true;
+  dataPath: string;
+  solverTimeLimitMs: number;
+  solverMaxIterations?: number;
+}
+
+export interface WorkerEngineOptions {
+  dataPath: string;
+  threads: number;
+  /** a call still running after this long ends its worker (and every call queued on it): 503 */
+  deadlineMs: number;
+  heapMb: number;
+  /** calls waiting per worker beyond this are refused (503 with Retry-After) */
+  maxQueue: number;
+  solverTimeLimitMs: number;
+  solverMaxIterations?: number;
+  clock: { now(): number };
+  onWorkerLost?: (info: { worker: number; reason: string }) => void;
+}
+
+interface Pending { resolve(v: unknown): void; reject(e: unknown): void; op: OpName }
+
+class EngineThread {
+  private worker: Worker | null = null;
+  private pending = new Map<number, Pending>();
+  private queue: EngineCall[] = [];
+  private running: { call: EngineCall; timer: NodeJS.Timeout } | null = null;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly index: number, private readonly opts: WorkerEngineOptions) {}
+
+  get depth(): number {
+    return this.queue.length + (this.running ? 1 : 0);
+  }
+
+  call(workshopId: string, op: OpName, args: unknown[]): Promise<unknown> {
+    if (this.closed) return Promise.reject(new DomainError('unavailable', 'the service is shutting down'));
+    if (this.queue.length >= this.opts.maxQueue)
+      return Promise.reject(new DomainError('unavailable', `the planning engine has ${this.queue.length} requests waiting; retry shortly`, { retryAfterSeconds: 2 }));
+    const call: EngineCall = { id: this.nextId++, op, workshopId, args, now: 0 };
+    return new Promise((resolve, reject) => {
+      this.pending.set(call.id, { resolve, reject, op });
+      this.queue.push(call);
+      this.pump();
+    });
+  }
+
+  /** One call at a time per worker: the use cases share the worker's caches and "now" is per call. */
+  private pump(): void {
+    if (this.running || !this.queue.length || this.closed) return;
+    const call = this.queue.shift()!;
+    call.now = this.opts.clock.now();
+    const w = this.ensureWorker();
+    const timer = setTimeout(() => this.lose(`a ${call.op} call exceeded the engine deadline of ${this.opts.deadlineMs} ms (ENGINE_DEADLINE_MS)`), this.opts.deadlineMs);
+    this.running = { call, timer };
+    w.postMessage(call);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const data: EngineWorkerData = {
+      baywiseEngineWorker: true,
+      dataPath: this.opts.dataPath,
+      solverTimeLimitMs: this.opts.solverTimeLimitMs,
+      solverMaxIterations: this.opts.solverMaxIterations,
+    };
+    const w = spawnEngineWorker(data, this.opts.heapMb);
+    w.on('message', (m: EngineReply) => this.settle(m));
+    w.on('error', (e) => this.lose(`the engine worker failed: ${e.message}`));
+    w.on('exit', (code) => {
+      if (this.worker === w) this.lose(`the engine worker exited (code ${code})`);
+    });
+    this.worker = w;
+    return w;
+  }
+
+  private settle(m: EngineReply): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (this.running?.call.id === m.id) {
+      clearTimeout(this.running.timer);
+      this.running = null;
+    }
+    if (m.ok) p.resolve(m.value);
+    else if (m.domain) p.reject(new DomainError(m.domain.code, m.domain.message, m.domain.extra));
+    else p.reject(Object.assign(new Error(`engine ${p.op}: ${m.message}`), { stack: m.stack }));
+    this.pump();
+  }
+
+  /** The worker is gone or must go: every call on it fails with 503, a fresh worker takes the next one. */
+  private lose(reason: string): void {
+    const w = this.worker;
+    this.worker = null;
+    if (this.running) clearTimeout(this.running.timer);
+    this.running = null;
+    const failed = [...this.pending.values()];
+    this.pending.clear();
+    this.queue = [];
+    if (w) void w.terminate();
+    if (this.closed) return;
+    this.opts.onWorkerLost?.({ worker: this.index, reason });
+    for (const p of failed) p.reject(new DomainError('unavailable', reason, { retryAfterSeconds: 1 }));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const w = this.worker;
+    this.worker = null;
+    if (this.running) clearTimeout(this.running.timer);
+    for (const p of this.pending.values()) p.reject(new DomainError('unavailable', 'the service is shutting down'));
+    this.pending.clear();
+    this.queue = [];
+    if (w) await w.terminate();
+  }
+}
+
+/** FNV-1a of the workshop id: a workshop always lands on the same worker. */
+function pin(workshopId: string, n: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < workshopId.length; i++) h = Math.imul(h ^ workshopId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % n;
+}
+
+export function workerEngine(opts: WorkerEngineOptions): Engine & { depth(): number[] } {
+  const threads = Array.from({ length: Math.max(1, opts.threads) }, (_, i) => new EngineThread(i, opts));
+  return {
+    kind: 'worker',
+    run: (workshopId, op, ...args) => threads[pin(workshopId, threads.length)].call(workshopId, op, args) as Promise<never>,
+    depth: () => threads.map((t) => t.depth),
+    close: async () => {
+      await Promise.all(threads.map((t) => t.close()));
+    },
+  };
+}
+
+/**
+ * Compiled (.js) the worker is a plain module worker; from sources (.ts, under tsx or vitest) a tiny
+ * CommonJS bootstrap imports the entry through tsx's API (as the simulation workers do).
+ */
+function spawnEngineWorker(data: EngineWorkerData, heapMb: number): Worker {
+  const resourceLimits = { maxOldGenerationSizeMb: heapMb };
+  const entry = new URL(import.meta.url.endsWith('.ts') ? './engine-worker.ts' : './engine-worker.js', import.meta.url);
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData: data, resourceLimits });
+  let api = 'tsx/esm/api';
+  try {
+    api = import.meta.resolve('tsx/esm/api');
+  } catch {
+    /* resolved from the working directory by the worker */
+  }
+  const code =
+    "const { workerData } = require('node:worker_threads');" +
+    'import(workerData.api).then((m) => (m.tsImport ?? m.default.tsImport)(workerData.entry, workerData.entry))' +
+    '.catch((e) => { console.error(e); process.exit(1); });';
+  return new Worker(code, { eval: true, workerData: { ...data, api, entry: entry.href }, resourceLimits });
+}
