@@ -4,7 +4,7 @@
  *   npx tsx bench/promise.ts [--days N] [--fill F] [--samples S] [--seed K] [--perf-only] [--no-perf]
  *
  * 1. Performance: the demo compiled with ~300 open appointments (generateBookings over 14 days at
- *    the scenario's fill), planned by solve(); availability over a 14-day window on the 15-minute
+ *    fill 0.8, fixed-rule promises), planned by solve(); availability over a 14-day window on the 15-minute
  *    grid (cold: new context, nothing cached; warm: cached context), and quote().
  * 2. Replay: N simulated days (default 20 booking days + 3 drain days, fill 0.6 of the scenario demand,
  *    promise headroom 0.03, first 4 days warm-up). Each morning (06:00) the
@@ -113,7 +113,7 @@ function gridSlots(days: { start: number; end: number }[], from: number, to: num
 
 async function perf(): Promise<void> {
   const asOfMs = DateTime.fromISO('2026-11-23T06:00', { zone }).toMillis();
-  const inputs = generateBookings(s, '2026-11-23', { days: 14, fill: s.seedBookings?.fill ?? 0.8, seed: s.seedBookings?.seed ?? 1, notBeforeMs: asOfMs });
+  const inputs = generateBookings(s, '2026-11-23', { days: 14, fill: 0.8, seed: s.seedBookings?.seed ?? 1, notBeforeMs: asOfMs });
   const appts = inputs.map((a, i) => ({
     ...a, id: `A${i}`, workshopId: 'W', status: 'booked', ...meta,
     operations: a.operations.map((o) => ({ ...o, status: 'pending' })),

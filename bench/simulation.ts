@@ -71,7 +71,7 @@ console.log(`   booking: insertion (approximation): wall ${(fast.stats.wallMs / 
 console.log(`3. Endpoint latency, ${REQUESTS} requests each at concurrency 4 (real app in-process, demo workshop)`);
 const store = openSqliteStore(':memory:');
 const ctx: AppContext = { store, clock: systemClock, newId, solverTimeLimitMs: 500 };
-const w = loadScenario(ctx, scenario, { withBookings: true });
+const w = await loadScenario(ctx, scenario, { withBookings: true });
 const { app } = createApp({ ctx, logger: pino({ level: 'silent' }) });
 const server = app.listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));

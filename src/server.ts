@@ -36,8 +36,8 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
 
   if (config.DEMO && store.workshops.count() === 0) {
     const scenario = readScenarioFile(resolveFromProject(config.DEMO_SCENARIO));
-    const w = loadScenario(ctx, scenario, { withBookings: true, fill: config.DEMO_BOOKING_FILL });
-    logger.info({ workshopId: w.id, scenario: scenario.name }, 'empty store: loaded the demo workshop');
+    const w = await loadScenario(ctx, scenario, { withBookings: true, fill: config.DEMO_BOOKING_FILL });
+    logger.info({ workshopId: w.id, scenario: scenario.name, seeded: w.seeded }, 'empty store: loaded the demo workshop');
   }
 
   let ready = true;

@@ -1,7 +1,14 @@
 /**
  * Loads a scenario file into the store: the workshop, its bays, technicians and catalogue, and
- * (if the scenario asks for it) a seeded book of appointments for the coming days drawn from its
- * demand. Used on first start with an empty store, so a new user has something real to query.
+ * (if the scenario asks for it) a book of appointments for the coming days drawn from its demand.
+ * Used on first start with an empty store, so a new user has something real to query.
+ *
+ * The book is made by Baywise itself: every seeded request goes through the capacity-checked
+ * booking (`book`, without a promise), in the order the customers "call", so each stored promise
+ * is one Baywise quoted at the workshop's target with the bookings before it already on the plan.
+ * A request the workshop cannot take at the asked time is moved to the first slot the 409 offers
+ * (what a service advisor does on the phone); if none is offered, or that one is gone too, the
+ * customer goes elsewhere and nothing is booked.
  */
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
@@ -11,6 +18,8 @@ import type { AppointmentInput, Workshop } from '../model/workshop.js';
 import { Rng } from '../lib/random.js';
 import type { AppContext } from './context.js';
 import * as uc from './catalog.js';
+import { availability, book, quote } from './promises.js';
+import { inWorkshop } from './serial.js';
 import { DomainError } from './errors.js';
 import { parseOrThrow } from './validate.js';
 import { parseJsonWithLines } from '../lib/json-lines.js';
@@ -34,7 +43,29 @@ export function fixedRulePromise(arrivalMs: number, standardHours: number): numb
   return arrivalMs + (1.5 * standardHours * 60 + 60) * 60_000;
 }
 
+/**
+ * The seeded book with the fixed industry rule's promises (benches compare Baywise against this
+ * baseline; the demo does not use it).
+ */
 export function generateBookings(
+  s: Scenario,
+  startDate: string,
+  opts: { days: number; fill: number; seed: number; notBeforeMs?: number },
+): AppointmentInput[] {
+  const hours = new Map(s.operations.map((o) => [o.opCode, o.standardHours]));
+  return generateDemand(s, startDate, opts).map((a) => {
+    const std = a.operations.reduce((t, o) => t + (hours.get(o.opCode) ?? 0), 0);
+    const promise = fixedRulePromise(Date.parse(a.plannedArrival), std);
+    return { ...a, promisedAt: DateTime.fromMillis(promise, { zone: s.workshop.timeZone }).toISO({ suppressMilliseconds: true })! };
+  });
+}
+
+/**
+ * Appointment requests for the coming days drawn (seeded) from a scenario's demand: arrival times
+ * on the slot grid inside opening hours, the job mix, waiters, priorities and parts. No promise:
+ * that is the booking's answer.
+ */
+export function generateDemand(
   s: Scenario,
   startDate: string,
   opts: { days: number; fill: number; seed: number; notBeforeMs?: number },
@@ -90,7 +121,7 @@ export function generateBookings(
           ...(withParts && k === 0 ? { partsEta: arrival.plus({ hours: 2 + rng.int(22) }).toISO({ suppressMilliseconds: true })! } : {}),
         })),
         priority: rng.next() < s.demand.priorityShare ? 'high' : 'normal',
-        promisedAt: DateTime.fromMillis(fixedRulePromise(arrival.toMillis(), std), { zone }).toISO({ suppressMilliseconds: true })!,
+        promisedAt: null,
         notes: job.name,
       });
     }
@@ -98,19 +129,84 @@ export function generateBookings(
   return out;
 }
 
-/** Creates the whole workshop of a scenario in one transaction. */
-export function loadScenario(ctx: AppContext, s: Scenario, opts: { withBookings: boolean; startDate?: string; fill?: number }): Workshop {
-  return ctx.store.transaction(() => {
+export interface SeedReport {
+  requested: number;
+  /** booked at the asked arrival */
+  booked: number;
+  /** not bookable at the asked arrival, booked at the first slot availability offered */
+  moved: number;
+  /** no slot offered within a week (or it was gone by the time of booking) */
+  turnedAway: number;
+}
+
+/** How far ahead a refused request looks for the next offered slot (as a 409's alternatives do). */
+const MOVE_WITHIN_DAYS = 7;
+
+/**
+ * Creates a scenario's workshop (bays, technicians, catalogue in one transaction) and, if asked,
+ * books its seeded demand through the capacity-checked booking. The bookings are not one
+ * transaction: each is its own critical section, as for a client, so a crash mid-load leaves a
+ * valid, shorter book.
+ */
+export async function loadScenario(
+  ctx: AppContext,
+  s: Scenario,
+  opts: { withBookings: boolean; startDate?: string; fill?: number },
+): Promise<Workshop & { seeded?: SeedReport }> {
+  const w = ctx.store.transaction(() => {
     const w = uc.createWorkshop(ctx, s.workshop);
     for (const b of s.bays) uc.bays.create(ctx, w.id, b);
     for (const t of s.technicians) uc.technicians.create(ctx, w.id, t);
     for (const o of s.operations) uc.operations.create(ctx, w.id, o);
-    if (opts.withBookings && s.seedBookings) {
-      const start = opts.startDate ?? DateTime.fromMillis(ctx.clock.now(), { zone: s.workshop.timeZone }).toISODate()!;
-      // the book starts now: slots earlier today are in the past
-      for (const a of generateBookings(s, start, { ...s.seedBookings, ...(opts.fill !== undefined ? { fill: opts.fill } : {}), notBeforeMs: ctx.clock.now() })) uc.createAppointment(ctx, w.id, a);
-    }
-    return uc.getWorkshop(ctx, w.id);
+    return w;
   });
+  if (!opts.withBookings || !s.seedBookings) return uc.getWorkshop(ctx, w.id);
+  const now = ctx.clock.now();
+  const start = opts.startDate ?? DateTime.fromMillis(now, { zone: s.workshop.timeZone }).toISODate()!;
+  // the book starts now: slots earlier today are in the past
+  const demand = generateDemand(s, start, { ...s.seedBookings, ...(opts.fill !== undefined ? { fill: opts.fill } : {}), notBeforeMs: now });
+  const seeded: SeedReport = { requested: demand.length, booked: 0, moved: 0, turnedAway: 0 };
+  for (const a of demand) {
+    // A quote first: a refused booking would also compute a week of alternatives (the costliest
+    // part of a 409), where the advisor only needs the first one.
+    const q = await quote(ctx, w.id, { plannedArrival: a.plannedArrival, operations: a.operations, transport: a.transport, priority: a.priority });
+    if (q.ok && q.body.bookable && (await tryBook(ctx, w.id, a))) {
+      seeded.booked++;
+      continue;
+    }
+    const slot = await firstOfferedSlot(ctx, w, a);
+    if (slot && (await tryBook(ctx, w.id, { ...a, plannedArrival: slot }))) seeded.moved++;
+    else seeded.turnedAway++;
+  }
+  return { ...uc.getWorkshop(ctx, w.id), seeded };
 }
 
+/** The first slot availability offers for this request, searched one open day at a time. */
+async function firstOfferedSlot(ctx: AppContext, w: Workshop, a: AppointmentInput): Promise<string | undefined> {
+  const arrival = DateTime.fromISO(a.plannedArrival, { zone: w.timeZone });
+  const opCodes = a.operations.map((o) => o.opCode);
+  for (let d = 0; d < MOVE_WITHIN_DAYS; d++) {
+    const fromMs = d === 0 ? arrival.toMillis() : arrival.startOf('day').plus({ days: d }).toMillis();
+    const toMs = arrival.startOf('day').plus({ days: d + 1 }).toMillis();
+    try {
+      const res = await availability(ctx, w.id, { fromMs, toMs, opCodes, waiter: a.transport === 'waiter' });
+      if (res.slots.length) return res.slots[0].start;
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'validation_failed') return undefined; // beyond the planning horizon
+      throw e;
+    }
+  }
+  return undefined;
+}
+
+/** Books one request through the capacity-checked booking; false when it is refused (409). */
+async function tryBook(ctx: AppContext, workshopId: string, a: AppointmentInput): Promise<boolean> {
+  try {
+    // the same critical section as a booking over HTTP (nothing else can write this workshop yet)
+    await inWorkshop(ctx, workshopId, () => book(ctx, workshopId, a));
+    return true;
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'capacity_exhausted') return false;
+    throw e;
+  }
+}
