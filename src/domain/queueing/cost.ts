@@ -22,11 +22,12 @@ import { squareRootBeta, type StaffingTarget } from './staffing.js';
 import { gammaQ } from './special.js';
 
 /**
- * Above this the request runs in a worker. Low on purpose: before V8 has optimised the loops (the
- * first requests after a start, and always inside a fresh worker) a unit costs ~170 ns, so 1e5
- * units stay under ~20 ms on the event loop even cold (≈ 1–3 ms warm).
+ * Above this the request runs in a worker: ≈ 10–35 ms on the event loop once V8 has optimised the
+ * loops. (Before that, in the first requests after a start, a unit costs up to ~170 ns; a fresh
+ * worker is always cold and costs ~40 ms to start compiled, ~400 ms under tsx, so small requests
+ * stay here: the walk-in ETA of the demo, ~8e5 units, answers in ~16 ms instead of ~540 ms.)
  */
-export const CHEAP_WORK = 1e5;
+export const CHEAP_WORK = 1e6;
 /** above this the request is refused up front (≈ 1.5–2 s of work on an idle core: well within the default 5 s deadline) */
 export const WORK_LIMIT = 1.5e8;
 
