@@ -24,6 +24,7 @@ import {
 import type { ChildRepo, Page, PageQuery } from '../store/port.js';
 import type { AppContext } from './context.js';
 import { DomainError, notFound } from './errors.js';
+import { LIMITS, type LimitName } from '../model/limits.js';
 import { parseOrThrow } from './validate.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -81,6 +82,8 @@ interface ChildSpec<S extends z.ZodType, E extends Child> {
   /** resolves a URL key (id, or op code for the catalogue) */
   find?: (ctx: AppContext, workshopId: string, key: string) => E | undefined;
   checkCreate?: (ctx: AppContext, workshopId: string, input: z.output<S>) => void;
+  /** the size cap of the collection (model/limits.ts) */
+  limit: LimitName;
   checkUpdate?: (ctx: AppContext, existing: E, input: z.output<S>) => void;
   checkDelete?: (ctx: AppContext, existing: E) => void;
 }
@@ -97,6 +100,7 @@ function childUseCases<S extends z.ZodType, E extends Child>(spec: ChildSpec<S, 
       const input = parseOrThrow(spec.input, body);
       return ctx.store.transaction(() => {
         getWorkshop(ctx, workshopId);
+        assertWithin(spec.limit, spec.repo(ctx).list(workshopId, { limit: 1, offset: 0 }).total + 1);
         spec.checkCreate?.(ctx, workshopId, input);
         const now = iso(ctx.clock.now());
         const e = { id: ctx.newId(spec.prefix), workshopId, version: 1, createdAt: now, updatedAt: now, ...(input as object) } as E;
@@ -132,6 +136,32 @@ function childUseCases<S extends z.ZodType, E extends Child>(spec: ChildSpec<S, 
   };
 }
 
+/** Refuses a write that would take a workshop past one of its size caps. */
+export function assertWithin(limit: LimitName, wouldBe: number, path?: string): void {
+  if (wouldBe <= LIMITS[limit]) return;
+  throw new DomainError('limit_exceeded', `a workshop may have at most ${LIMITS[limit]} ${LIMIT_LABEL[limit]}`, {
+    limit, max: LIMITS[limit], ...(path ? { errors: [{ path, message: `at most ${LIMITS[limit]}`, code: 'limit_exceeded' }] } : {}),
+  });
+}
+const LIMIT_LABEL: Record<LimitName, string> = {
+  technicians: 'technicians',
+  bays: 'bays',
+  catalogue: 'operations in its catalogue',
+  openRepairOrders: 'open repair orders',
+  openOperations: 'operations on its open repair orders',
+  operationsPerOrder: 'operations per repair order',
+};
+
+/**
+ * The open book stays within its caps: `adding` repair orders with `ops` operations more, and
+ * `replacing` (an edited order) counted once.
+ */
+export function assertOpenBookWithin(ctx: AppContext, workshopId: string, ops: number, replacing?: Appointment): void {
+  const open = ctx.store.appointments.find(workshopId, { status: OPEN_STATUSES }).filter((a) => a.id !== replacing?.id);
+  assertWithin('openRepairOrders', open.length + 1);
+  assertWithin('openOperations', open.reduce((n, a) => n + a.operations.length, 0) + ops, 'operations');
+}
+
 /** Open repair orders with an operation running on the given resource block its deletion. */
 function assertNotWorking(ctx: AppContext, workshopId: string, field: 'technicianId' | 'bayId', id: string, label: string) {
   const busy = ctx.store.appointments
@@ -146,6 +176,7 @@ function assertNotWorking(ctx: AppContext, workshopId: string, field: 'technicia
 export const bays = childUseCases<typeof BayInput, Bay>({
   label: 'bay',
   prefix: 'bay',
+  limit: 'bays',
   input: BayInput,
   repo: (ctx) => ctx.store.bays,
   checkDelete: (ctx, b) => assertNotWorking(ctx, b.workshopId, 'bayId', b.id, 'bay'),
@@ -154,6 +185,7 @@ export const bays = childUseCases<typeof BayInput, Bay>({
 export const technicians = childUseCases<typeof TechnicianInput, Technician>({
   label: 'technician',
   prefix: 'tech',
+  limit: 'technicians',
   input: TechnicianInput,
   repo: (ctx) => ctx.store.technicians,
   checkDelete: (ctx, t) => assertNotWorking(ctx, t.workshopId, 'technicianId', t.id, 'technician'),
@@ -162,6 +194,7 @@ export const technicians = childUseCases<typeof TechnicianInput, Technician>({
 export const operations = childUseCases<typeof OperationInput, Operation>({
   label: 'operation',
   prefix: 'op',
+  limit: 'catalogue',
   input: OperationInput,
   repo: (ctx) => ctx.store.operations,
   find: (ctx, w, code) => ctx.store.operations.byCode(w, code),
@@ -231,6 +264,7 @@ export function createAppointment(ctx: AppContext, workshopId: string, body: unk
   return ctx.store.transaction(() => {
     const w = getWorkshop(ctx, workshopId);
     const a = buildAppointment(ctx, w, body);
+    assertOpenBookWithin(ctx, w.id, a.operations.length);
     ctx.store.appointments.insert(a);
     ctx.store.workshops.bumpRevision(w.id);
     return a;
@@ -316,6 +350,7 @@ export function updateAppointment(ctx: AppContext, id: string, body: unknown): A
       updatedAt: iso(ctx.clock.now()),
     };
     if (status) next = applyStatus(ctx, w, next, status);
+    if (fields.operations && OPEN_STATUSES.includes(next.status)) assertOpenBookWithin(ctx, w.id, next.operations.length, a);
     return saveAppointment(ctx, next);
   });
 }

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'model_invalid'
   | 'computation_limit'
   | 'too_many_jobs'
+  | 'limit_exceeded'
   | 'unavailable';
 
 export interface FieldError {

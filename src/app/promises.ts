@@ -20,7 +20,7 @@ import { AppointmentInput, type Appointment, type Workshop } from '../model/work
 import { toMinutes, WEEKDAYS } from '../model/common.js';
 import { compileJob, type OpRef } from './compile.js';
 import type { AppContext } from './context.js';
-import { buildAppointment, getAppointment, getWorkshop, msToZoned, toZoned } from './catalog.js';
+import { assertOpenBookWithin, buildAppointment, getAppointment, getWorkshop, msToZoned, toZoned } from './catalog.js';
 import { DomainError } from './errors.js';
 import { remember, replay, requestHash } from './idempotency.js';
 import { currentPlan, installPlan, type PlanState } from './planning.js';
@@ -349,6 +349,7 @@ export async function book(
   if (input.promisedAt) {
     const a = ctx.store.transaction(() => {
       const a = buildAppointment(ctx, w, input);
+      assertOpenBookWithin(ctx, w.id, a.operations.length);
       ctx.store.appointments.insert(a);
       ctx.store.workshops.bumpRevision(w.id);
       remember(ctx.store, scope, opts.idempotencyKey, hash, 201, a, nowIso);
@@ -359,6 +360,7 @@ export async function book(
   // references are checked before anything is planned: a bad request leaves no trace
   const apt = buildAppointment(ctx, w, input);
   assertNotPast(ctx, apt.plannedArrival, opts.asOfMs);
+  assertOpenBookWithin(ctx, w.id, apt.operations.length);
   // The HTTP edge runs bookings in the workshop's critical section, so the plan read here is the
   // store's. The revision check below keeps the guarantee for any other caller: a decision taken on
   // a plan that a write has overtaken is taken again on the new one.

@@ -10,6 +10,9 @@ export type HttpCode =
   | 'invalid_json'
   | 'unsupported_media_type'
   | 'payload_too_large'
+  | 'malformed_request'
+  | 'request_timeout'
+  | 'headers_too_large'
   | 'route_not_found'
   | 'method_not_allowed'
   | 'internal_error';
@@ -26,11 +29,15 @@ export const STATUS_OF: Record<HttpCode, number> = {
   illegal_transition: 409,
   capacity_exhausted: 409,
   payload_too_large: 413,
+  malformed_request: 400,
+  request_timeout: 408,
+  headers_too_large: 431,
   unsupported_media_type: 415,
   unknown_reference: 422,
   idempotency_mismatch: 422,
   model_invalid: 422,
   computation_limit: 422,
+  limit_exceeded: 422,
   too_many_jobs: 429,
   internal_error: 500,
   unavailable: 503,
@@ -48,11 +55,15 @@ const TITLE_OF: Record<HttpCode, string> = {
   illegal_transition: 'Illegal status transition',
   capacity_exhausted: 'No capacity left for this request',
   payload_too_large: 'Body too large',
+  malformed_request: 'Malformed HTTP request',
+  request_timeout: 'Request not received in time',
+  headers_too_large: 'Request headers too large',
   unsupported_media_type: 'Unsupported content type',
   unknown_reference: 'Unknown reference',
   idempotency_mismatch: 'Idempotency key reused with a different request',
   model_invalid: 'The workshop cannot be planned as it is',
   computation_limit: 'The computation exceeds the limits of this service',
+  limit_exceeded: 'The workshop would exceed a size limit',
   too_many_jobs: 'Too many simulation jobs',
   internal_error: 'Internal error',
   unavailable: 'Service unavailable',

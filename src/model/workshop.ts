@@ -4,6 +4,7 @@
  * validation and the OpenAPI document.
  */
 import { z } from 'zod';
+import { LIMITS } from './limits.js';
 import {
   Instant,
   Level,
@@ -237,7 +238,7 @@ export const AppointmentInput = z.strictObject({
   vehicle: Vehicle,
   plannedArrival: Instant,
   transport: Transport.default('drop_off'),
-  operations: z.array(AppointmentOperationInput).min(1).max(30),
+  operations: z.array(AppointmentOperationInput).min(1).max(LIMITS.operationsPerOrder),
   priority: z.enum(['normal', 'high']).default('normal'),
   promisedAt: Instant.nullable().default(null).meta({ description: 'Promised ready-by time told to the customer' }),
   notes: Text(2000).optional(),
@@ -249,7 +250,7 @@ export const AppointmentPatch = z.strictObject({
   vehicle: Vehicle.optional(),
   plannedArrival: Instant.optional(),
   transport: Transport.optional(),
-  operations: z.array(AppointmentOperationInput).min(1).max(30).optional(),
+  operations: z.array(AppointmentOperationInput).min(1).max(LIMITS.operationsPerOrder).optional(),
   priority: z.enum(['normal', 'high']).optional(),
   promisedAt: Instant.nullable().optional(),
   notes: Text(2000).optional(),
@@ -273,7 +274,7 @@ export type Appointment = z.infer<typeof Appointment>;
 
 // --- floor events (job clock) ----------------------------------------------------------------------
 const EventBase = { at: Instant.optional().meta({ description: 'when it happened (default: now)' }) };
-const OpIndex = z.number().int().min(0).max(29);
+const OpIndex = z.number().int().min(0).max(LIMITS.operationsPerOrder - 1);
 export const FloorEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('checked_in'), ...EventBase }),
   z.strictObject({ type: z.literal('op_started'), ...EventBase, opIndex: OpIndex, technicianId: z.string().min(1).max(100), bayId: z.string().min(1).max(100).optional() }),
