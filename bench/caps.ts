@@ -148,10 +148,16 @@ try {
   }
   console.log(`built: ${TECHS} technicians, ${BAYS} bays, ${CATALOGUE} catalogue ops, ${ORDERS} open orders × ${OPS_PER_ORDER} ops in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
+  let planStats = '';
   const idle = await underWatch(url, () => new Promise((r) => setTimeout(() => r({ status: 200 }), 1000)));
   const day1 = workdays[0].toISODate()!;
   const steps: [string, () => Promise<{ status: number; body?: any }>][] = [
-    ['POST plan (replan)', () => call(url, 'POST', `/v1/workshops/${id}/plan`, {})],
+    ['POST plan (replan)', async () => {
+      const r = await call(url, 'POST', `/v1/workshops/${id}/plan`, {});
+      const st = r.body?.stats ?? {};
+      planStats = `solver ${st.elapsedMs} ms (construction ${st.constructionMs} ms, ${st.iterations} iterations), unscheduled ${r.body?.unscheduled?.length}`;
+      return r;
+    }],
     ['GET plan (cached)', () => call(url, 'GET', `/v1/workshops/${id}/plan`)],
     ['GET board', () => call(url, 'GET', `/v1/workshops/${id}/board?date=${day1}`)],
     ['GET availability (7 days, 1 op)', () => call(url, 'GET', `/v1/workshops/${id}/availability?opCodes=${codes[0]}`)],
@@ -170,6 +176,7 @@ try {
     const r = await underWatch(url, fn);
     console.log(`${name.padEnd(42)}${String(r.status).padStart(6)}${r.ms.toFixed(0).padStart(13)}${r.healthWorst.toFixed(1).padStart(20)}${r.healthP99.toFixed(1).padStart(9)}${String(r.polls).padStart(8)}`);
   }
+  console.log(`replan: ${planStats}`);
   console.log(`peak RSS of the service: ${svc.rssPeakMb()} MB`);
 } finally {
   await svc.stop();

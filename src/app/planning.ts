@@ -86,6 +86,10 @@ export async function replan(
   workshopId: string,
   opts: { asOfMs?: number; timeLimitMs?: number; seed?: number; extraAppointments?: Appointment[]; persist?: boolean } = {},
 ): Promise<PlanState> {
+  // the budget bounds the whole replan (loading, compiling and checking included), not only the search;
+  // performance.now() measures the budget, it is not the domain's clock
+  const started = performance.now();
+  const budgetMs = opts.timeLimitMs ?? (ctx.solverMaxIterations ? 60_000 : ctx.solverTimeLimitMs);
   const asOfMs = opts.asOfMs ?? ctx.clock.now();
   const snapshot = loadSnapshot(ctx.store, workshopId);
   if (!snapshot) throw notFound('workshop', workshopId);
@@ -94,7 +98,8 @@ export async function replan(
   const seed = opts.seed ?? 1;
   const result = await solve(compiled.model, {
     objective: 'workshop',
-    timeLimitMs: opts.timeLimitMs ?? (ctx.solverMaxIterations ? 60_000 : ctx.solverTimeLimitMs),
+    // what compiling took comes off the search, and a tenth of the budget is kept for the plan check
+    timeLimitMs: Math.max(5, budgetMs * 0.9 - (performance.now() - started)),
     maxIterations: ctx.solverMaxIterations,
     seed,
     previous: previousFor(compiled, stored),
