@@ -1,6 +1,15 @@
 /** Configuration from the environment, validated once at start (see the README's table). */
 import { z } from 'zod';
 
+export const MAX_BODY_LIMIT = '10mb';
+const UNIT = { b: 1, kb: 1024, mb: 1024 * 1024 } as const;
+/** Bytes of a BODY_LIMIT value ("512kb" → 524288); NaN if it is not one. */
+export function bodyLimitBytes(v: string): number {
+  const m = /^(\d+)(b|kb|mb)$/.exec(v);
+  return m ? Number(m[1]) * UNIT[m[2] as keyof typeof UNIT] : NaN;
+}
+const MAX_BODY_LIMIT_BYTES = bodyLimitBytes(MAX_BODY_LIMIT);
+
 const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const ConfigSchema = z.object({
@@ -8,7 +17,12 @@ export const ConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATA_PATH: z.string().min(1).default('./data/baywise.db'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('1mb'),
+  /** largest accepted request body: a number with b, kb or mb (1024-based, as express reads it), at most MAX_BODY_LIMIT */
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/, 'a size such as 512kb or 1mb')
+    .refine((v) => bodyLimitBytes(v) > 0 && bodyLimitBytes(v) <= MAX_BODY_LIMIT_BYTES, `between 1b and ${MAX_BODY_LIMIT}`)
+    .default('1mb'),
   DEMO: Bool.default(true),
   DEMO_SCENARIO: z.string().default('scenarios/demo-dealership.json'),
   /** override of the demo's booking fill (share of daily demand booked ahead), e.g. for benchmarks */
@@ -17,7 +31,12 @@ export const ConfigSchema = z.object({
   /** deadline of one queueing computation run in a worker; past it the worker is stopped and the request answers 422 computation_limit */
   QUEUEING_DEADLINE_MS: z.coerce.number().int().min(100).max(25_000).default(5000),
   SOLVER_MAX_ITERATIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  /** bound of a whole shutdown (drain included): at the deadline open connections are cut */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** after SIGTERM, how long /readyz answers 503 while everything is still served (load balancers move away) */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(3_000),
+  /** time a client has to send a whole request (headers: at most 10 s of it); 408 beyond */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(200).max(300_000).default(30_000),
   /** simulation jobs: how many run at once (each on SIM_WORKERS_PER_JOB worker threads) */
   SIM_MAX_RUNNING: z.coerce.number().int().min(1).max(64).default(2),
   /** simulation jobs waiting for a slot (status "queued" with a queuePosition); beyond it POST answers 429 */
@@ -33,11 +52,21 @@ export const ConfigSchema = z.object({
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
+/** Cross-field rules (kept out of ConfigSchema so its shape stays a plain object). */
+function crossFieldIssues(c: Config): string[] {
+  const out: string[] = [];
+  if (c.SHUTDOWN_DRAIN_MS >= c.SHUTDOWN_TIMEOUT_MS)
+    out.push(`SHUTDOWN_DRAIN_MS: the drain (${c.SHUTDOWN_DRAIN_MS} ms) must be shorter than SHUTDOWN_TIMEOUT_MS (${c.SHUTDOWN_TIMEOUT_MS} ms), which bounds the whole shutdown`);
+  return out;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const r = ConfigSchema.safeParse(env);
   if (!r.success) {
     const msg = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid configuration: ${msg}`);
   }
+  const cross = crossFieldIssues(r.data);
+  if (cross.length) throw new Error(`invalid configuration: ${cross.join('; ')}`);
   return r.data;
 }
