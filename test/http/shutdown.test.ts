@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 describe('process lifecycle', () => {
   it('starts from main.ts, serves, and exits cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, PORT: '0', DATA_PATH: ':memory:', DEMO: 'false', LOG_LEVEL: 'info' },
+      env: { ...process.env, PORT: '0', DATA_PATH: ':memory:', DEMO: 'false', LOG_LEVEL: 'info', SHUTDOWN_DRAIN_MS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
