@@ -2,7 +2,8 @@
  * Demo start-up benchmark: how long an empty store takes to load the demo dealership (the
  * workshop plus its book of appointments), and what the loaded book looks like to the at-risk
  * list. Each round starts the real server in-process (DEMO=true, DATA_PATH :memory:, the real
- * clock), then measures GET /healthz on the same server as the baseline of the same run.
+ * clock), then measures GET /healthz on the same server as the baseline of the same run, and
+ * the at-risk list at load and after a full replan of the loaded book.
  *
  *   npx tsx bench/demo.ts [--rounds 3]        (DEMO_BOOKING_FILL=0.8 to ask for another share of the demand)
  */
@@ -41,5 +42,11 @@ for (let r = 0; r < ROUNDS; r++) {
     `  round ${r + 1}: start-up ${(startMs / 1000).toFixed(2)} s (GET /healthz p50 ${hz[10].toFixed(1)} ms); ${apts.total} appointments; ` +
       `at-risk: ${risk.items.length} of ${risk.checked} due within 3 days below ${risk.threshold}, ${zero} at probability 0 (${riskMs.toFixed(0)} ms)`,
   );
+  // what the next replan (a floor event, POST /plan, or the plan's age) makes of the same book
+  const plan = await fetch(`${h.url}/v1/workshops/${ws.id}/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"timeLimitMs": 2000}' });
+  if (!plan.ok) throw new Error(`POST plan: ${plan.status}`);
+  const after = await get(`${h.url}/v1/workshops/${ws.id}/at-risk`);
+  const worst = after.items.length ? Math.min(...after.items.map((x: { probabilityOnTime: number }) => x.probabilityOnTime)) : null;
+  console.log(`           after a full replan (2 s): ${after.items.length} of ${after.checked} below ${after.threshold}${worst === null ? '' : `, lowest ${worst}`}`);
   await h.close();
 }
