@@ -31,6 +31,14 @@ export const ConfigSchema = z.object({
   /** deadline of one queueing computation run in a worker; past it the worker is stopped and the request answers 422 computation_limit */
   QUEUEING_DEADLINE_MS: z.coerce.number().int().min(100).max(25_000).default(5000),
   SOLVER_MAX_ITERATIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  /** planning engine worker threads (plans, quotes, availability, bookings, ETAs); 0 = on the HTTP thread. A `:memory:` store always plans on the HTTP thread */
+  ENGINE_THREADS: z.coerce.number().int().min(0).max(16).default(1),
+  /** longest one engine call (a plan read, availability, a booking) may run; past it its worker is replaced and the request answers 503 */
+  ENGINE_DEADLINE_MS: z.coerce.number().int().min(1_000).max(120_000).default(20_000),
+  /** heap limit of each engine worker */
+  ENGINE_HEAP_MB: z.coerce.number().int().min(128).max(16_384).default(1_024),
+  /** engine calls waiting per worker; beyond it requests answer 503 with Retry-After */
+  ENGINE_MAX_QUEUE: z.coerce.number().int().min(1).max(10_000).default(64),
   /** bound of a whole shutdown (drain included): at the deadline open connections are cut */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** after SIGTERM, how long /readyz answers 503 while everything is still served (load balancers move away) */

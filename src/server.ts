@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import { newId, systemClock, type AppContext, type Clock } from './app/context.js';
 import { loadScenario, readScenarioFile } from './app/demo.js';
 import { initSimulationJobs, jobLimitsOf, stopSimulationJobs } from './app/simulations.js';
+import { workerEngine } from './app/engine.js';
 import { createApp } from './http/app.js';
 import { answerClientError } from './http/early-errors.js';
 import { openSqliteStore } from './store/sqlite.js';
@@ -55,6 +56,20 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
     const w = await loadScenario(ctx, scenario, { withBookings: true, fill: config.DEMO_BOOKING_FILL });
     logger.info({ workshopId: w.id, scenario: scenario.name, seeded: w.seeded }, 'empty store: loaded the demo workshop');
   }
+
+  // planning and forecasting leave the HTTP thread when the store can be shared with a worker
+  if (config.ENGINE_THREADS > 0 && config.DATA_PATH !== ':memory:' && !opts.store)
+    ctx.engine = workerEngine({
+      dataPath: resolve(config.DATA_PATH),
+      threads: config.ENGINE_THREADS,
+      deadlineMs: config.ENGINE_DEADLINE_MS,
+      heapMb: config.ENGINE_HEAP_MB,
+      maxQueue: config.ENGINE_MAX_QUEUE,
+      solverTimeLimitMs: config.SOLVER_TIME_LIMIT_MS,
+      solverMaxIterations: config.SOLVER_MAX_ITERATIONS,
+      clock: ctx.clock,
+      onWorkerLost: (info) => logger.error(info, 'planning engine worker replaced'),
+    });
 
   let ready = true;
   let draining = false;
@@ -128,6 +143,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
         server.closeIdleConnections();
       });
       stopSimulationJobs(ctx);
+      await ctx.engine?.close();
       store.close();
       return { cut, drainMs, ms: Math.round(performance.now() - t0) };
     })());
