@@ -6,9 +6,10 @@
  * The book is made by Baywise itself: every seeded request goes through the capacity-checked
  * booking (`book`, without a promise), in the order the customers "call", so each stored promise
  * is one Baywise quoted at the workshop's target with the bookings before it already on the plan.
- * A request the workshop cannot take at the asked time is moved to the first slot the 409 offers
- * (what a service advisor does on the phone); if none is offered, or that one is gone too, the
- * customer goes elsewhere and nothing is booked.
+ * A request the workshop cannot take at the asked time is moved to the first slot availability
+ * offers within a week (what a service advisor does on the phone, and what a 409's alternatives
+ * list); if none is offered, or it is gone by the time of booking, the customer goes elsewhere
+ * and nothing is booked. Nothing is put on the floor: requests earlier today are skipped.
  */
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
