@@ -212,11 +212,13 @@ function slotGrid(w: Workshop, originMs: number, days: DayRange[], fromMin: numb
   for (const d of days) {
     const ranges = w.openingHours[WEEKDAYS[DateTime.fromMillis(originMs + d.start * 60_000, { zone: w.timeZone }).weekday - 1]];
     const dayStart = DateTime.fromMillis(originMs + d.start * 60_000, { zone: w.timeZone }).startOf('day');
-    const day0 = Math.round((dayStart.toMillis() - originMs) / 60_000);
     for (const r of ranges) {
       // the last drop-off of a range leaves at least one grid step before it closes
       for (let m = toMinutes(r.start); m < toMinutes(r.end) - w.slotMinutes + 1; m += w.slotMinutes) {
-        const t = day0 + m;
+        // on the wall clock, not day start + m: a DST day has 23 or 25 hours (a time the spring change skips is no slot)
+        const wall = dayStart.set({ hour: Math.floor(m / 60), minute: m % 60 });
+        if (wall.hour * 60 + wall.minute !== m) continue;
+        const t = Math.round((wall.toMillis() - originMs) / 60_000);
         if (t >= fromMin) slots.push(t);
       }
     }
