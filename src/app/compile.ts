@@ -5,7 +5,7 @@
  * Minute 0 is the start of the as-of day in the workshop zone.
  */
 import { DateTime } from 'luxon';
-import { LEVEL_RANK } from '../model/common.js';
+import { isQualified, jobWeight, plannedMinutes, standardMinutes } from '../domain/rules/index.js';
 import type { Appointment, Bay, Operation, Technician, Workshop } from '../model/workshop.js';
 import type { JobFact, OpFact, SchedulingModel } from '../domain/scheduling/index.js';
 import { buildCalendar, msToMin, shiftsToWeekly } from '../domain/calendar/index.js';
@@ -168,14 +168,11 @@ export function compileJob(
   a.operations.forEach((o, opIndex) => {
     if (o.status === 'done') return;
     const cat = catalogue.get(o.opCode);
-    const stdMin = Math.max(1, Math.round((o.hours ?? cat?.standardHours ?? 1) * 60));
+    const stdMin = standardMinutes(o.hours ?? cat?.standardHours ?? 1);
     const alternatives: OpFact['alternatives'] = [];
     if (cat) {
       snap.technicians.forEach((t, ti) => {
-        const level = t.skills[cat.skill];
-        if (!level || LEVEL_RANK[level] < LEVEL_RANK[cat.minLevel]) return;
-        if (cat.requiresEv && !t.evCertified) return;
-        alternatives.push({ tech: ti, minutes: Math.ceil(stdMin / t.efficiency) });
+        if (isQualified(t, cat)) alternatives.push({ tech: ti, minutes: plannedMinutes(stdMin, t.efficiency) });
       });
     }
     const bayList = cat?.bayCapability ? (baysByCap.get(cat.bayCapability) ?? []) : null;
@@ -214,9 +211,7 @@ export function compileJob(
     opRefs.push({ appointmentId: a.id, opIndex, opCode: o.opCode, standardMinutes: stdMin, cv: cat?.cv ?? 0.35 });
   });
   if (!jobOps.length) return null;
-  let weight = 1;
-  if (a.transport === 'waiter') weight *= w.policy.waiterWeight;
-  if (a.priority === 'high') weight *= w.policy.priorityWeight;
+  const weight = jobWeight({ waiter: a.transport === 'waiter', highPriority: a.priority === 'high' }, w.policy);
   const due = a.promisedAt ? msToMin(Date.parse(a.promisedAt), originMs) - w.policy.handoverBufferMinutes : null;
   return { ops, opRefs, job: { key: a.id, release: Math.min(...ops.map((o) => o.release)), due, weight, ops: jobOps } };
 }

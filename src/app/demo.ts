@@ -12,6 +12,7 @@
  * and nothing is booked. Nothing is put on the floor: requests earlier today are skipped.
  */
 import { readFileSync } from 'node:fs';
+import { fixedRulePromise } from '../domain/rules/promise.js';
 import { DateTime } from 'luxon';
 import { Scenario } from '../model/scenario.js';
 import { WEEKDAYS, toMinutes } from '../model/common.js';
@@ -39,11 +40,6 @@ export function readScenarioFile(path: string): Scenario {
   }
 }
 
-/** The fixed industry rule used for seeded promises: arrival + 1.5 × standard hours + 60 min. */
-export function fixedRulePromise(arrivalMs: number, standardHours: number): number {
-  return arrivalMs + (1.5 * standardHours * 60 + 60) * 60_000;
-}
-
 /**
  * The seeded book with the fixed industry rule's promises (benches compare Baywise against this
  * baseline; the demo does not use it).
@@ -56,7 +52,8 @@ export function generateBookings(
   const hours = new Map(s.operations.map((o) => [o.opCode, o.standardHours]));
   return generateDemand(s, startDate, opts).map((a) => {
     const std = a.operations.reduce((t, o) => t + (hours.get(o.opCode) ?? 0), 0);
-    const promise = fixedRulePromise(Date.parse(a.plannedArrival), std);
+    // the industry's fixed rule (rules/promise.ts), in epoch minutes
+    const promise = fixedRulePromise(Date.parse(a.plannedArrival) / 60_000, std) * 60_000;
     return { ...a, promisedAt: DateTime.fromMillis(promise, { zone: s.workshop.timeZone }).toISO({ suppressMilliseconds: true })! };
   });
 }

@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'computation_limit'
   | 'too_many_jobs'
   | 'limit_exceeded'
+  | 'arrival_in_past'
+  | 'beyond_horizon'
   | 'unavailable';
 
 export interface FieldError {

@@ -4,7 +4,8 @@
  * into the duration history, and bumps the workshop revision so the next plan read replans
  * (warm-started: the plan moves as little as it can).
  */
-import { AbsenceInput, FloorEvent, TRANSITIONS, type Appointment, type AppointmentOperation, type OpStatus } from '../model/workshop.js';
+import { AbsenceInput, FloorEvent, TRANSITIONS, type Appointment, type AppointmentOperation } from '../model/workshop.js';
+import { OP_EVENTS, plannedMinutes, standardMinutes } from '../domain/rules/index.js';
 import type { AppContext } from './context.js';
 import { applyStatus, getAppointment, getWorkshop, msToZoned, saveAppointment, technicians, toZoned } from './catalog.js';
 import { DomainError } from './errors.js';
@@ -12,13 +13,6 @@ import { parseOrThrow } from './validate.js';
 
 /** Events may be reported a little ahead of the server clock (device clocks drift). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
-
-const OP_EVENTS: Record<OpStatus, string[]> = {
-  pending: ['op_started'],
-  in_progress: ['op_paused', 'op_finished'],
-  paused: ['op_resumed', 'parts_arrived'],
-  done: [],
-};
 
 /** Job-clock minutes of a running operation at atMs: before the last (re)start plus since then. */
 function clocked(o: AppointmentOperation, atMs: number): number {
@@ -101,11 +95,11 @@ export function recordEvent(ctx: AppContext, appointmentId: string, body: unknow
         Object.assign(o, { status: 'done', finishedAt: at, workedMinutes: Math.round(worked * 10) / 10 });
         const cat = ctx.store.operations.byCode(w.id, o.opCode);
         const tech = o.technicianId ? ctx.store.technicians.get(w.id, o.technicianId) : undefined;
-        const std = Math.max(1, Math.round((o.hours ?? cat?.standardHours ?? 0) * 60));
+        const std = standardMinutes(o.hours ?? cat?.standardHours ?? 0);
         // planned minutes exactly as the planner compiles them (compile.ts), so the duration model
         // learns the ratio the forecast applies
         if (cat && worked > 0)
-          observation = { opCode: o.opCode, technicianId: o.technicianId ?? null, plannedMinutes: Math.ceil(std / (tech?.efficiency ?? 1)), actualMinutes: worked };
+          observation = { opCode: o.opCode, technicianId: o.technicianId ?? null, plannedMinutes: plannedMinutes(std, tech?.efficiency ?? 1), actualMinutes: worked };
         if (next.operations.every((x) => x.status === 'done')) next = applyStatus(ctx, w, next, 'ready', atMs);
         break;
       }

@@ -23,16 +23,15 @@ import type { AppContext } from './context.js';
 import { assertOpenBookWithin, buildAppointment, getAppointment, getWorkshop, msToZoned, toZoned } from './catalog.js';
 import { DomainError } from './errors.js';
 import { remember, replay, requestHash } from './idempotency.js';
+import { arrivalIsPast, bookingVerdict, POLICY_DEFAULTS, REFUSAL_MESSAGES, type PromisePolicy, type RefusalReason, type Verdict } from '../domain/rules/index.js';
 import { currentPlan, installPlan, type PlanState } from './planning.js';
 import { parseOrThrow } from './validate.js';
 
-/** The quantile headroom of the workshop policy, capped at half the gap between target and 1. */
-export function headroomOf(w: Workshop): number {
-  return Math.min(w.policy.promiseHeadroom, (1 - w.policy.targetOnTime) / 2);
+/** The workshop's promise policy, with the defaults (rules/policy.ts) for what an older document lacks. */
+export function policyOf(w: Workshop): PromisePolicy {
+  return { ...POLICY_DEFAULTS, ...w.policy };
 }
 
-/** Waiters are offered only promises within this many minutes of arrival (and on the same day). */
-export const WAITER_MAX_WAIT_MIN = 180;
 /** At-risk list: vehicles due within this many days. */
 export const AT_RISK_DAYS = 3;
 
@@ -78,7 +77,7 @@ function newJobSpec(plan: PlanState, apt: Appointment): { spec: NewJobSpec; refs
   const c = plan.compiled;
   const base = c.model.ops.length;
   const r = compileJob(c.jobContext, apt, base, c.model.jobs.length);
-  if (!r) throw new DomainError('validation_failed', 'the arrival is outside the planning horizon', { errors: [{ path: 'plannedArrival', message: 'beyond the planning horizon', code: 'beyond_horizon' }] });
+  if (!r) throw new DomainError('beyond_horizon', 'the arrival is outside the planning horizon', { errors: [{ path: 'plannedArrival', message: 'beyond the planning horizon', code: 'beyond_horizon' }] });
   const unqualified = r.ops.findIndex((o) => o.alternatives.length === 0 || (o.bays !== null && o.bays.length === 0));
   if (unqualified >= 0) {
     const o = r.ops[unqualified];
@@ -117,11 +116,11 @@ function presentBottleneck(plan: PlanState, b: Bottleneck | undefined) {
 
 const QuoteBody = AppointmentInput.pick({ plannedArrival: true, operations: true, transport: true, priority: true });
 
-/** A promise can only be made for an arrival from now on (15 minutes of grace for a late click). */
-export const PAST_ARRIVAL_GRACE_MS = 15 * 60_000;
+/** A promise can only be made for an arrival from now on (rules/verdict.ts: a few minutes of grace). */
 function assertNotPast(ctx: AppContext, plannedArrival: string, nowMs?: number) {
-  if (Date.parse(plannedArrival) < (nowMs ?? ctx.clock.now()) - PAST_ARRIVAL_GRACE_MS)
-    throw new DomainError('validation_failed', 'the planned arrival is in the past', {
+  if (arrivalIsPast(Date.parse(plannedArrival) / 60_000, (nowMs ?? ctx.clock.now()) / 60_000))
+    throw new DomainError('arrival_in_past', 'the planned arrival is in the past', {
+      reason: 'in_the_past' satisfies RefusalReason,
       errors: [{ path: 'plannedArrival', message: 'is in the past', code: 'in_the_past' }],
     });
 }
@@ -137,56 +136,91 @@ export async function quote(ctx: AppContext, workshopId: string, body: unknown, 
   const apt = tentative(ctx, w, 'quote', body);
   assertNotPast(ctx, apt.plannedArrival, asOfMs);
   const st = await promiseState(ctx, workshopId, asOfMs);
-  return presentQuote(st, w, apt);
+  const d = decideQuote(st, w, apt);
+  return d.ok ? { ok: true as const, body: presentQuote(st, w, apt, d) } : d;
 }
 
-function presentQuote(st: PromiseState, w: Workshop, apt: Appointment) {
+interface QuoteDecision {
+  ok: true;
+  q: QuoteResult;
+  spec: NewJobSpec;
+  verdict: Verdict;
+}
+
+/** Quote the job on the current plan and apply the booking verdict (rules/verdict.ts): the decision, no presentation. */
+function decideQuote(st: PromiseState, w: Workshop, apt: Appointment): QuoteDecision | { ok: false; reason: string; message: string } {
+  const policy = policyOf(w);
   const { spec } = newJobSpec(st.plan, apt);
-  const target = w.policy.targetOnTime;
-  const q = st.promise.quote(spec, { target, headroom: headroomOf(w), bufferMinutes: w.policy.handoverBufferMinutes, effectWindowMinutes: 1440 });
+  const c = st.plan.compiled;
+  const waiter = apt.transport === 'waiter';
+  // the open ranges from arrival to the horizon: a drop-off's promise moves to the next opening, a waiter's must fall on the arrival day
+  const days = openRanges(w, c.originMs, Date.parse(apt.plannedArrival), c.originMs + c.model.horizonEnd * 60_000);
+  const q = st.promise.quote(spec, {
+    target: policy.targetOnTime,
+    headroom: policy.promiseHeadroom,
+    bufferMinutes: policy.handoverBufferMinutes,
+    effectWindowMinutes: 1440,
+    waiter,
+    openRanges: days,
+  });
+  if (!q.ok) return { ok: false, reason: q.reason, message: q.message };
+  const verdict = bookingVerdict({
+    now: c.asOfMin,
+    arrival: spec.release,
+    promise: q.promise,
+    horizonEnd: c.model.horizonEnd,
+    waiter,
+    dayEnd: days.find((d) => d.end > spec.release)?.end,
+    waiterMaxWaitMinutes: policy.waiterMaxWaitMinutes,
+    hurts: q.victims.length,
+  });
+  return { ok: true, q, spec, verdict };
+}
+
+function refusalMessage(w: Workshop, d: QuoteDecision): string {
+  if (d.verdict.bookable) return '';
+  switch (d.verdict.reason) {
+    case 'hurts_existing_promises':
+      return `booking this arrival would push ${d.q.victims.length} existing promise(s) below the ${w.policy.targetOnTime} target`;
+    case 'waiter_wait_too_long':
+      return `a waiter would wait more than ${policyOf(w).waiterMaxWaitMinutes} minutes`;
+    default:
+      return REFUSAL_MESSAGES[d.verdict.reason];
+  }
+}
+
+/** The quote as the API tells it (times in the workshop zone, probabilities to three decimals). */
+function presentQuote(st: PromiseState, w: Workshop, apt: Appointment, d: QuoteDecision) {
+  const { q, spec, verdict } = d;
   const origin = st.plan.compiled.originMs;
   const at = (min: number) => msToZoned(origin + min * 60_000, w.timeZone);
-  if (!q.ok) return { ok: false as const, reason: q.reason, message: q.message };
   const fq = q.forecast.quantiles();
-  const waiter = apt.transport === 'waiter';
-  const arrivalMin = spec.release;
-  const waiterOk = !waiter || q.promise - arrivalMin <= WAITER_MAX_WAIT_MIN;
-  // beyond the planning horizon the calendars end: no promise can be made there
-  const inHorizon = q.promise <= st.plan.compiled.model.horizonEnd;
   return {
-    ok: true as const,
-    q,
-    body: {
-      arrival: apt.plannedArrival,
-      transport: apt.transport,
-      promisedReadyBy: at(q.promise),
-      target,
-      onTimeProbability: Math.round(q.onTimeProbability * 1000) / 1000,
-      quantiles: { p50: at(Math.ceil(fq.p50)), p80: at(Math.ceil(fq.p80)), p90: at(Math.ceil(fq.p90)), p95: at(Math.ceil(fq.p95)) },
-      plannedFinish: at(q.insertion.plannedFinish + w.policy.handoverBufferMinutes),
-      bottleneck: presentBottleneck(st.plan, q.bottleneck),
-      plannedOperations: q.insertion.ops.map((op, i) => {
-        const a = q.insertion.plan.assignments[op];
-        return {
-          opCode: spec.ops[i].opCode,
-          technicianId: st.plan.compiled.techIds[a.tech],
-          bayId: a.bay >= 0 ? st.plan.compiled.bayIds[a.bay] : null,
-          start: at(a.start),
-          end: at(a.end),
-        };
-      }),
-      effectOnExistingPromises: {
-        affected: q.affected.length,
-        belowTarget: q.victims.map((v) => ({ appointmentId: v.key, before: Math.round(v.before * 1000) / 1000, after: Math.round(v.after * 1000) / 1000 })),
-      },
-      bookable: q.victims.length === 0 && waiterOk && inHorizon,
-      ...(!inHorizon
-        ? { reason: 'the work would not be finished within the planning horizon' }
-        : waiterOk
-          ? {}
-          : { reason: `a waiter would wait more than ${WAITER_MAX_WAIT_MIN} minutes` }),
-      samples: q.samples,
+    arrival: apt.plannedArrival,
+    transport: apt.transport,
+    promisedReadyBy: at(q.promise),
+    target: w.policy.targetOnTime,
+    onTimeProbability: Math.round(q.onTimeProbability * 1000) / 1000,
+    quantiles: { p50: at(Math.ceil(fq.p50)), p80: at(Math.ceil(fq.p80)), p90: at(Math.ceil(fq.p90)), p95: at(Math.ceil(fq.p95)) },
+    plannedFinish: at(q.insertion.plannedFinish + w.policy.handoverBufferMinutes),
+    bottleneck: presentBottleneck(st.plan, q.bottleneck),
+    plannedOperations: q.insertion.ops.map((op, i) => {
+      const a = q.insertion.plan.assignments[op];
+      return {
+        opCode: spec.ops[i].opCode,
+        technicianId: st.plan.compiled.techIds[a.tech],
+        bayId: a.bay >= 0 ? st.plan.compiled.bayIds[a.bay] : null,
+        start: at(a.start),
+        end: at(a.end),
+      };
+    }),
+    effectOnExistingPromises: {
+      affected: q.affected.length,
+      belowTarget: q.victims.map((v) => ({ appointmentId: v.key, before: Math.round(v.before * 1000) / 1000, after: Math.round(v.after * 1000) / 1000 })),
     },
+    bookable: verdict.bookable,
+    ...(verdict.bookable ? {} : { refusal: verdict.reason, reason: refusalMessage(w, d) }),
+    samples: q.samples,
   };
 }
 
@@ -257,7 +291,7 @@ function computeAvailability(ctx: AppContext, w: Workshop, st: PromiseState, que
   const origin = st.plan.compiled.originMs;
   const horizonMs = origin + st.plan.compiled.model.horizonEnd * 60_000;
   if (query.fromMs >= horizonMs)
-    throw new DomainError('validation_failed', `availability is computed within the planning horizon, until ${msToZoned(horizonMs, w.timeZone)}`, {
+    throw new DomainError('beyond_horizon', `availability is computed within the planning horizon, until ${msToZoned(horizonMs, w.timeZone)}`, {
       errors: [{ path: 'query.from', message: 'beyond the planning horizon', code: 'beyond_horizon' }],
     });
   const q = { ...query, toMs: Math.min(query.toMs, horizonMs) };
@@ -277,10 +311,10 @@ function computeAvailability(ctx: AppContext, w: Workshop, st: PromiseState, que
     job: { key: spec.key, due: null, weight: spec.weight, ops: spec.ops.map((o) => ({ ...o, release: undefined })) },
     waiter: q.waiter,
     target: w.policy.targetOnTime,
-    headroom: headroomOf(w),
+    headroom: policyOf(w).promiseHeadroom,
     bufferMinutes: w.policy.handoverBufferMinutes,
     days,
-    maxWaitMinutes: q.waiter ? WAITER_MAX_WAIT_MIN : undefined,
+    maxWaitMinutes: q.waiter ? policyOf(w).waiterMaxWaitMinutes : undefined,
   });
   const ms = performance.now() - t0;
   // per-day summary: free capacity by skill and by bay capability
@@ -368,20 +402,19 @@ export async function book(
   // a plan that a write has overtaken is taken again on the new one.
   for (let attempt = 1; ; attempt++) {
     const st = await promiseState(ctx, workshopId, opts.asOfMs);
-    const quoted = presentQuote(st, w, apt);
-    if (!quoted.ok || !quoted.body.bookable) {
+    // quote → verdict → store → install plan
+    const d = decideQuote(st, w, apt);
+    if (!d.ok || !d.verdict.bookable) {
       if (ctx.store.workshops.revision(w.id) !== st.plan.data.revision && attempt < MAX_BOOKING_ATTEMPTS) continue;
       const alternatives = await nextSlots(ctx, w, st, apt, 3);
-      const detail = !quoted.ok
-        ? 'no technician or bay has a free gap for this work in the planning horizon'
-        : quoted.body.effectOnExistingPromises.belowTarget.length
-          ? `booking this arrival would push ${quoted.body.effectOnExistingPromises.belowTarget.length} existing promise(s) below the ${w.policy.targetOnTime} target`
-          : (quoted.body.reason ?? 'the promise cannot be kept at the target');
-      throw new DomainError('capacity_exhausted', detail, { alternatives, ...(quoted.ok ? { quote: quoted.body } : {}) });
+      const refusal: RefusalReason = d.ok && !d.verdict.bookable ? d.verdict.reason : 'no_capacity';
+      const detail = d.ok ? refusalMessage(w, d) : REFUSAL_MESSAGES.no_capacity;
+      throw new DomainError('capacity_exhausted', detail, { reason: refusal, alternatives, ...(d.ok ? { quote: presentQuote(st, w, apt, d) } : {}) });
     }
-    const stored: Appointment = { ...apt, promisedAt: toZoned(quoted.body.promisedReadyBy, w.timeZone) };
+    const body = presentQuote(st, w, apt, d);
+    const stored: Appointment = { ...apt, promisedAt: toZoned(body.promisedReadyBy, w.timeZone) };
     const { spec: booked_, refs } = newJobSpec(st.plan, stored);
-    const ins = quoted.q.insertion;
+    const ins = d.q.insertion;
     // the installed model carries the promise just made (the quote's insertion had none), so the
     // at-risk list and the next booking's effect check protect it before the next replan
     ins.model.jobs[ins.job].due = booked_.due ?? null;
@@ -392,12 +425,12 @@ export async function book(
       if (ctx.store.workshops.revision(w.id) !== st.plan.data.revision) return null;
       ctx.store.appointments.insert(stored);
       ctx.store.workshops.bumpRevision(w.id);
-      remember(ctx.store, scope, opts.idempotencyKey, hash, 201, { ...stored, quote: quoted.body }, nowIso);
+      remember(ctx.store, scope, opts.idempotencyKey, hash, 201, { ...stored, quote: body }, nowIso);
       // the insertion becomes the current plan of the new revision: the next booking sees it at once
       const installed = installPlan(ctx, st.plan, { model: ins.model, plan: ins.plan, appointment: stored, opRefs: refs, revision: ctx.store.workshops.revision(w.id) });
       // its promise context adopts the quote's simulation: only the cone of the insertion was simulated
-      if (installed) local(ctx).promise.set(w.id, { plan: installed, promise: extendContext(st.promise, installed, quoted.q) });
-      return { status: 201, body: { ...stored, quote: quoted.body } };
+      if (installed) local(ctx).promise.set(w.id, { plan: installed, promise: extendContext(st.promise, installed, d.q) });
+      return { status: 201, body: { ...stored, quote: body } };
     });
     if (booked) return booked;
     if (attempt >= MAX_BOOKING_ATTEMPTS)

@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import { conditionalWait, estimate, ggc, staffing, timeVarying, type ConditionalWaitInput, type EstimateRequest } from '../domain/queueing/index.js';
 import { buildCalendar, shiftsToWeekly } from '../domain/calendar/index.js';
-import { LEVEL_RANK } from '../model/common.js';
+import { isQualified, standardMinutes } from '../domain/rules/index.js';
 import type { Appointment, Bay, Operation, Technician, Workshop } from '../model/workshop.js';
 
 const msToZoned = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true })!;
@@ -144,14 +144,15 @@ export function outlookModel(i: OutlookInput) {
         if (o.status === 'done') continue;
         const cat = catalogue.get(o.opCode);
         if (!cat) continue;
-        const std = (o.hours ?? cat.standardHours) * 60;
+        const std = standardMinutes(o.hours ?? cat.standardHours);
         totalLoad += std;
         const s = bySkill.get(cat.skill) ?? { capacity: 0, load: 0 };
         s.load += std;
         bySkill.set(cat.skill, s);
         if (cat.bayCapability) {
           const c = byCap.get(cat.bayCapability) ?? { capacity: 0, load: 0 };
-          c.load += std / (techs.find((t) => t.skills[cat.skill] && LEVEL_RANK[t.skills[cat.skill]!] >= LEVEL_RANK[cat.minLevel])?.efficiency ?? 1);
+          // bay minutes at the efficiency of a technician qualified for it (skill level and EV certification)
+          c.load += std / (techs.find((t) => isQualified(t, cat))?.efficiency ?? 1);
           byCap.set(cat.bayCapability, c);
         }
       }

@@ -53,7 +53,7 @@ export const WEEKDAYS: readonly Weekday[] = Weekday.options;
 
 export const Level = z.enum(['A', 'B', 'C']).meta({ description: 'Skill level: A (expert) > B > C (junior)' });
 export type Level = z.infer<typeof Level>;
-export const LEVEL_RANK: Record<Level, number> = { A: 3, B: 2, C: 1 };
+export { LEVEL_RANK } from '../domain/rules/qualification.js';
 
 /** Free text with a sane bound; control characters other than tab/newline are rejected. */
 export const Text = (max: number) =>

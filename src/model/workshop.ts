@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from './limits.js';
+import { POLICY_DEFAULTS } from '../domain/rules/policy.js';
 import {
   Instant,
   Level,
@@ -37,11 +38,12 @@ export const OpeningHours = z
   .meta({ description: 'Opening intervals per weekday in the workshop time zone; an empty list means closed' });
 
 export const Policy = z.strictObject({
-  targetOnTime: z.number().min(0.5).max(0.995).default(0.9).meta({ description: 'Probability at which promises must be kept' }),
-  handoverBufferMinutes: z.number().int().min(0).max(240).default(15).meta({ description: 'QC, wash and paperwork after the last operation' }),
-  waiterWeight: z.number().min(1).max(100).default(3).meta({ description: 'Tardiness weight of waiters relative to drop-offs' }),
-  priorityWeight: z.number().min(1).max(100).default(2).meta({ description: 'Extra tardiness weight factor for high-priority repair orders' }),
-  promiseHeadroom: z.number().min(0).max(0.2).default(0.03).meta({
+  targetOnTime: z.number().min(0.5).max(0.995).default(POLICY_DEFAULTS.targetOnTime).meta({ description: 'Probability at which promises must be kept' }),
+  handoverBufferMinutes: z.number().int().min(0).max(240).default(POLICY_DEFAULTS.handoverBufferMinutes).meta({ description: 'QC, wash and paperwork after the last operation' }),
+  waiterWeight: z.number().min(1).max(100).default(POLICY_DEFAULTS.waiterWeight).meta({ description: 'Tardiness weight of waiters relative to drop-offs' }),
+  priorityWeight: z.number().min(1).max(100).default(POLICY_DEFAULTS.priorityWeight).meta({ description: 'Extra tardiness weight factor for high-priority repair orders' }),
+  waiterMaxWaitMinutes: z.number().int().min(15).max(720).default(POLICY_DEFAULTS.waiterMaxWaitMinutes).meta({ description: 'Longest wait offered to a customer who waits on site, minutes from arrival (and always the same day)' }),
+  promiseHeadroom: z.number().min(0).max(0.2).default(POLICY_DEFAULTS.promiseHeadroom).meta({
     description: 'Promise at the (target + headroom) quantile, capped at half the gap to 1: later bookings and replans can then erode a promise down to the target instead of being refused',
   }),
 });
@@ -178,16 +180,9 @@ export const AppointmentStatus = z.enum(APPOINTMENT_STATUSES);
 export type AppointmentStatus = z.infer<typeof AppointmentStatus>;
 
 /** The guarded lifecycle of a repair order. */
-export const TRANSITIONS: Record<AppointmentStatus, AppointmentStatus[]> = {
-  booked: ['checked_in', 'cancelled', 'no_show'],
-  checked_in: ['in_progress', 'ready', 'cancelled'],
-  in_progress: ['ready'],
-  ready: ['delivered', 'in_progress'],
-  delivered: [],
-  cancelled: [],
-  no_show: [],
-};
-export const OPEN_STATUSES: AppointmentStatus[] = ['booked', 'checked_in', 'in_progress'];
+/** The repair-order lifecycle is a rule of the trade: domain/rules/lifecycle.ts. */
+export { APPOINTMENT_TRANSITIONS as TRANSITIONS } from '../domain/rules/lifecycle.js';
+export { OPEN_STATUSES } from '../domain/rules/lifecycle.js';
 
 export const Transport = z.enum(['waiter', 'drop_off', 'loaner', 'shuttle', 'valet']).meta({
   description: 'STAR transportation option; only "waiter" means the customer waits on site',

@@ -61,8 +61,8 @@ describe('the API through the engine worker', () => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.errors[0].path).toBe('operations[0].opCode');
     const past = await s.req('POST', `/v1/workshops/${ws.id}/appointments`, { ...APPOINTMENT, plannedArrival: '2026-11-20T09:00:00+01:00' });
-    expect(past.status).toBe(400);
-    expect(past.body.errors[0].code).toBe('in_the_past');
+    expect(past.status).toBe(422);
+    expect(past.body.code).toBe('arrival_in_past');
   });
 });
 

@@ -74,10 +74,13 @@ describe('quotes and availability', () => {
 
   it('refuses promises for the past and beyond the planning horizon, naming the field', async () => {
     const past = await s.req('POST', `/v1/workshops/${t.wid}/quotes`, { plannedArrival: '2026-11-20T08:00:00+01:00', operations: [{ opCode: 'SVC' }] });
-    expect(past.status).toBe(400);
+    // a business refusal, not a malformed request: its own code
+    expect(past.status).toBe(422);
+    expect(past.body).toMatchObject({ code: 'arrival_in_past', reason: 'in_the_past' });
     expect(past.body.errors[0]).toMatchObject({ path: 'plannedArrival', code: 'in_the_past' });
     const late = await s.req('GET', `/v1/workshops/${t.wid}/availability?opCodes=SVC&from=2027-06-01`);
-    expect(late.status).toBe(400);
+    expect(late.status).toBe(422);
+    expect(late.body.code).toBe('beyond_horizon');
     expect(late.body.errors[0]).toMatchObject({ path: 'query.from', code: 'beyond_horizon' });
     // 60 hours of work for the only technician, starting in the horizon's last week: no gap left for all of it
     const huge = await s.req('POST', `/v1/workshops/${t.wid}/quotes`, {

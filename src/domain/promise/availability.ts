@@ -13,8 +13,10 @@
  * the full count (PromiseContext.quote).
  */
 import { intersectIntervals, type Plan, type SchedulingModel } from '../scheduling/model.js';
-import { InsertionSimulation, sequencePosition } from './forecast.js';
-import { insertJob, promiseEffects, roundUp, Timelines, type Insertion, type NewJobSpec } from './insert.js';
+import { InsertionSimulation } from './insertion-simulation.js';
+import { sequencePosition } from './sequences.js';
+import { insertJob, promiseEffects, Timelines, type Insertion, type NewJobSpec } from './insert.js';
+import { bookingVerdict, promiseLevel, promiseMinute, type RefusalReason, type VerdictFacts } from '../rules/index.js';
 import type { PromiseContext } from './context.js';
 
 export interface DayRange { start: number; end: number }
@@ -53,12 +55,8 @@ export interface AvailabilityRequest {
   effectWindowMinutes?: number;
 }
 
-export type RejectReason =
-  | 'no_capacity'
-  | 'beyond_horizon'
-  | 'waiter_not_same_day'
-  | 'waiter_wait_too_long'
-  | 'hurts_existing_promises';
+/** Why a slot is not offered: the booking verdict's reasons (rules/verdict.ts). */
+export type RejectReason = RefusalReason;
 
 export interface SlotResult {
   start: number;
@@ -111,16 +109,17 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     const r: SlotResult = { start, offered: false, promise: null, onTimeProbability: null, plannedFinish: null };
     out.push(r);
     const ins = insertJob(ctx.model, ctx.plan, req.jobAt ? req.jobAt(start) : { ...req.job, release: start }, tl);
-    if (!ins.ok) { r.reason = 'no_capacity'; skippedEarly++; continue; }
-    r.plannedFinish = ins.plannedFinish;
     const day = req.days && req.days.length ? req.days[dayIndex(req.days, start)] : undefined;
+    const facts = (promise: number | null, hurts = 0): VerdictFacts => ({
+      now: start, arrival: start, promise, horizonEnd: horizon, waiter: req.waiter, dayEnd: day?.end,
+      waiterMaxWaitMinutes: req.maxWaitMinutes ?? Infinity, hurts,
+    });
     // obvious rejections before sampling: the deterministic plan already misses the rule
     // (heuristic: the target quantile is above the planned finish in practice for targets ≥ 0.5)
-    if (ins.plannedFinish + buffer > horizon) { r.reason = 'beyond_horizon'; skippedEarly++; continue; }
-    if (req.waiter) {
-      if (day && ins.plannedFinish + buffer > day.end) { r.reason = 'waiter_not_same_day'; skippedEarly++; continue; }
-      if (req.maxWaitMinutes !== undefined && ins.plannedFinish + buffer - start > req.maxWaitMinutes) { r.reason = 'waiter_wait_too_long'; skippedEarly++; continue; }
-    }
+    const early = bookingVerdict(facts(ins.ok ? ins.plannedFinish + buffer : null));
+    if (ins.ok) r.plannedFinish = ins.plannedFinish;
+    if (!early.bookable) { r.reason = early.reason; skippedEarly++; continue; }
+    if (!ins.ok) continue; // unreachable: no insertion is a no_capacity verdict (narrows the type)
     // The forecast depends on where the new ops sit in the technicians' and bays' sequences, not on
     // their planned minutes. The same positions as an earlier slot that hurt a promise: a later
     // drop-off can only make every sampled end later (releases grow, nothing else changes), so it
@@ -134,18 +133,11 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     simulated++;
     const isim = new InsertionSimulation(sim, { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
     const f = isim.completionForecast(ins.job, buffer)!;
-    let promise = roundUp(f.quantile(Math.min(0.999, target + (req.headroom ?? 0))), grid);
-    if (!req.waiter && req.days && req.days.length) {
-      const k = dayIndex(req.days, promise);
-      if (k < req.days.length && promise < req.days[k].start) promise = req.days[k].start;
-    }
+    const promise = promiseMinute(f.quantile(promiseLevel(target, req.headroom ?? 0)), { waiter: req.waiter, openRanges: req.days, grid });
     r.promise = promise;
     r.onTimeProbability = f.probReadyBy(promise);
-    if (promise > horizon) { r.reason = 'beyond_horizon'; continue; }
-    if (req.waiter) {
-      if (day && promise > day.end) { r.reason = 'waiter_not_same_day'; continue; }
-      if (req.maxWaitMinutes !== undefined && promise - start > req.maxWaitMinutes) { r.reason = 'waiter_wait_too_long'; continue; }
-    }
+    const ruled = bookingVerdict(facts(promise));
+    if (!ruled.bookable) { r.reason = ruled.reason; continue; }
     // identical new-op placements and sampled ends ⇒ identical downstream effect: reuse it (not
     // worth hashing the samples when the first slot without a victim ends the search and victims
     // are already reused by position)
@@ -156,8 +148,9 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
       victims = promiseEffects(isim, target, eps, ins.plannedFinish + window, req.firstVictimOnly).filter((a) => a.hurt).map((v) => v.key);
       if (sig) effectCache.set(sig, victims);
     }
-    if (victims.length) {
-      r.reason = 'hurts_existing_promises'; r.victims = victims;
+    const verdict = bookingVerdict(facts(promise, victims.length));
+    if (!verdict.bookable) {
+      r.reason = verdict.reason; r.victims = victims;
       if (req.firstVictimOnly && !known) hurtAt.set(placed, { start, victims });
       continue;
     }

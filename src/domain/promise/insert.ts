@@ -5,7 +5,11 @@
  */
 import { intersectIntervals, techAvailability, type Assignment, type JobFact, type OpFact, type Plan, type SchedulingModel } from '../scheduling/model.js';
 import { advance, INF } from '../scheduling/timetable.js';
-import { firstEndAfter, fractionAtMost, InsertionSimulation, type Bottleneck, type JobForecast, type PromiseSimulation } from './forecast.js';
+import { firstEndAfter } from './work-calendar.js';
+import { fractionAtMost, type Bottleneck, type JobForecast } from './job-forecast.js';
+import { InsertionSimulation } from './insertion-simulation.js';
+import type { PromiseSimulation } from './promise-simulation.js';
+import { isHurt, promiseLevel, promiseMinute, type OpenRange } from '../rules/index.js';
 
 export interface NewOpSpec {
   /** default `${job key}#${index}` */
@@ -241,6 +245,10 @@ export interface QuoteOptions {
   headroom?: number;
   /** an existing promise already below target counts as hurt when it drops by more than this (default 0.005) */
   epsilon?: number;
+  /** a drop-off's promise outside these open ranges (sorted) moves to the next opening (rules/promise.ts) */
+  openRanges?: readonly OpenRange[];
+  /** the customer waits on site (default false) */
+  waiter?: boolean;
   /**
    * assess the effect on existing ops planned to start before the new job's planned finish + this
    * many minutes (default: no limit). Beyond it the next replan re-sequences the work anyway.
@@ -279,10 +287,7 @@ export interface QuoteResult {
   simulation: InsertionSimulation;
 }
 
-export const roundUp = (m: number, grid: number) => Math.ceil(m / grid - 1e-9) * grid;
-
-const hurtBy = (before: number, after: number, target: number, epsilon: number) =>
-  (before >= target && after < target) || (before < target && before - after > epsilon);
+const hurtBy = isHurt;
 
 /**
  * Effect of an insertion on existing promises (jobs with a due date). `firstHurt`: stop at the
@@ -330,7 +335,7 @@ export function quoteOn(sim: PromiseSimulation, spec: NewJobSpec, opts: QuoteOpt
   if (!ins.ok) return ins;
   const isim = new InsertionSimulation(sim, { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
   const forecast = isim.forecastJob(ins.job, buffer)!;
-  const promise = roundUp(forecast.quantile(Math.min(0.999, target + (opts.headroom ?? 0))), opts.roundTo ?? 5);
+  const promise = promiseMinute(forecast.quantile(promiseLevel(target, opts.headroom ?? 0)), { waiter: opts.waiter ?? false, openRanges: opts.openRanges, grid: opts.roundTo });
   const affected = promiseEffects(isim, target, opts.epsilon ?? 0.005, ins.plannedFinish + (opts.effectWindowMinutes ?? Infinity));
   return {
     ok: true, insertion: ins, forecast, promise,
