@@ -6,7 +6,7 @@
  */
 import type { Plan, SchedulingModel } from '../scheduling/model.js';
 import type { DurationModel } from './durations.js';
-import { DEFAULT_SAMPLES, DEFAULT_SCREEN_SAMPLES, PromiseSimulation } from './forecast.js';
+import { DEFAULT_SAMPLES, DEFAULT_SCREEN_SAMPLES, PromiseSimulation } from './promise-simulation.js';
 import { quoteOn, Timelines, type InsertionFailure, type NewJobSpec, type QuoteOptions, type QuoteResult } from './insert.js';
 
 export interface PromiseContextInput {
