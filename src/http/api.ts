@@ -16,18 +16,58 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
+/** The groups of the API, in the order the documentation shows them, with what each is for. */
+export const TAGS = {
+  system: 'Probes, this API\'s OpenAPI document and its rendered documentation.',
+  workshops: 'A workshop: time zone, opening hours, closed dates, promise policy, reception and lanes.',
+  bays: 'Places where work is done, with their capabilities (lift, alignment, EV, wash, diagnosis…).',
+  technicians: 'Technicians: skills with levels (A > B > C), EV certification, efficiency, weekly shifts and absences.',
+  catalogue: 'The operation catalogue by op code: standard (flat-rate) hours, skill and level, bay capability, variability.',
+  appointments: 'Repair orders: capacity-safe booking with a computed promise, reading, lifecycle changes.',
+  promises: 'Promised ready-by times: quotes, drop-off availability, live ETAs and the at-risk list.',
+  planning: 'The schedule: replanning, the current plan and the dispatch board of a day.',
+  floor: 'What happens on the shop floor: job-clock events on repair orders and technician absences.',
+  queueing: 'Queueing models: raw estimates, the reception forecast, walk-in ETAs and the capacity outlook.',
+  scenarios: 'Scenario files (a workshop and its demand): their JSON Schema.',
+  simulation: 'What-if simulations of scenarios as background jobs.',
+} as const;
+export type Tag = keyof typeof TAGS;
+
+/** The success response of a route that sends no body (204). */
+export const NO_CONTENT = { noContent: true } as const;
+/** A success response that is not JSON (e.g. the HTML documentation). */
+export interface OtherMedia {
+  mediaType: string;
+  description: string;
+}
+export type ResponseDoc = z.ZodType | typeof NO_CONTENT | OtherMedia;
+
 export interface EndpointDef<Q extends z.ZodType, B extends z.ZodType> {
   method: Method;
   path: string;
+  /**
+   * The operation's name in the OpenAPI document and in clients generated from it: a verb first,
+   * camelCase, unique across the API (bookAppointment, getAvailability, listTechnicians).
+   */
+  operationId: string;
   summary: string;
-  tag: string;
+  tag: Tag;
   description?: string;
   query?: Q;
   body?: B;
   /** Documented JSON schema of the body when it differs from the validating schema (PATCH). */
   bodyDoc?: z.ZodType;
   status?: number;
-  response?: z.ZodType;
+  /**
+   * The body of the success response, required on every route: a zod schema (a test parses real
+   * responses with it), NO_CONTENT for a 204, or a media type that is not JSON.
+   */
+  response: ResponseDoc;
+  /**
+   * Examples shown in the documentation (a test checks the request against `body` and the
+   * response against `response`); `errors` are problem bodies by status.
+   */
+  examples?: { request?: z.input<B>; response?: unknown; errors?: Record<number, Record<string, unknown>> };
   /** error statuses worth documenting besides 400/500 */
   errors?: number[];
   /** request headers the route reads (documented as header parameters) */

@@ -4,6 +4,7 @@
  * with these schemas, so the documentation cannot drift from what the service sends.
  */
 import { z } from 'zod';
+import { Appointment } from './workshop.js';
 
 const When = z.string().meta({ format: 'date-time' });
 const Prob = z.number().min(0).max(1);
@@ -148,3 +149,129 @@ export const AtRiskResponse = z
     ),
   })
   .meta({ id: 'AtRisk' });
+
+/* ---- floor ---- */
+
+export const FloorEventResult = z
+  .object({
+    eventId: z.number().int(),
+    appointment: Appointment,
+    eta: EtaResponse.optional().meta({ description: 'the new ETA of the repair order after the replan the event caused' }),
+  })
+  .meta({ id: 'FloorEventResult' });
+
+export const FloorEventList = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.number().int(),
+        type: z.string(),
+        at: When,
+        data: z.unknown().meta({ description: 'the event as it was reported' }),
+      }),
+    ),
+  })
+  .meta({ id: 'FloorEventList' });
+
+/* ---- queueing ---- */
+
+const Point = z.object({ t: z.number(), p: z.number() });
+
+export const QueueEstimate = z
+  .object({
+    model: z.string().optional().meta({ description: 'the model that answered (absent for shift_plan)' }),
+    stable: z.boolean().optional().meta({ description: 'false when the load is at or above capacity (then `growth` says how fast the queue grows)' }),
+  })
+  .loose()
+  .meta({
+    id: 'QueueEstimate',
+    description:
+      'The figures of the requested model, in minutes and per minute: e.g. for mmc utilisation, probWait (Erlang C), meanWait, meanQueue, meanSojourn, waitTail [{t, p}] and waitQuantiles [{q, t}]; ' +
+      'for time_varying and staffing one entry per period; for shift_plan the chosen pattern counts and their cost.',
+  });
+
+export const ReceptionForecast = z
+  .object({
+    workshopId: z.string(),
+    date: z.string().meta({ format: 'date' }),
+    open: z.boolean(),
+    method: z.string().optional(),
+    advisorsOnDuty: z.number().int().optional(),
+    checkInMinutes: z.number().optional(),
+    target: z.object({ maxWaitMinutes: z.number(), share: Prob }).optional(),
+    hours: z.array(
+      z.object({
+        hour: z.string().meta({ description: 'local hour HH:00' }),
+        bookedArrivals: z.number().int(),
+        expectedNoShows: z.number(),
+        expectedWalkIns: z.number(),
+        expectedArrivals: z.number(),
+        meanWaitMinutes: z.number(),
+        probWaitOverTarget: Prob.nullable(),
+        utilisation: z.number(),
+        advisorsNeeded: z.number().int().nullable(),
+      }),
+    ),
+    advisorsNeededPeak: z.number().int().nullable().optional(),
+    squareRootRule: z.array(z.number().int()).optional().meta({ description: 'advisors per hour by the square-root staffing rule, for comparison' }),
+  })
+  .meta({ id: 'ReceptionForecast' });
+
+const MinuteQuantiles = z.object({ p50: z.number(), p80: z.number(), p90: z.number(), p95: z.number() });
+
+export const WalkInEta = z
+  .object({
+    workshopId: z.string(),
+    lane: z.object({ id: z.string(), name: z.string(), servers: z.number().int() }),
+    at: When,
+    state: z.object({ inService: z.number().int(), queued: z.number().int() }),
+    method: z.string(),
+    wait: z.object({ meanMinutes: z.number(), quantiles: MinuteQuantiles, within: z.array(Point).meta({ description: 'probability p of waiting at most t minutes' }) }),
+    readyBy: Quantiles,
+    promise: When,
+    target: Prob,
+    closesAt: When,
+    probReadyBeforeClose: Prob,
+  })
+  .meta({ id: 'WalkInEta' });
+
+const Usage = { loadMinutes: z.number(), capacityMinutes: z.number(), utilisation: z.number().nullable() };
+
+export const CapacityOutlook = z
+  .object({
+    workshopId: z.string(),
+    from: When,
+    to: When,
+    days: z.array(
+      z.object({
+        date: z.string().meta({ format: 'date' }),
+        open: z.boolean(),
+        appointments: z.number().int(),
+        loadStandardMinutes: z.number(),
+        capacityStandardMinutes: z.number(),
+        utilisation: z.number().nullable(),
+        bySkill: z.array(z.object({ skill: z.string(), ...Usage })),
+        byBayCapability: z.array(z.object({ capability: z.string(), ...Usage })),
+        unplannedLeadTime: z
+          .object({
+            stable: z.boolean(),
+            method: z.string(),
+            meanWaitMinutes: z.number().optional(),
+            meanLeadTimeMinutes: z.number().optional(),
+            utilisation: z.number(),
+            growth: z.number().optional(),
+          })
+          .nullable()
+          .meta({ description: 'M/G/c estimate of the lead time of one more unplanned repair order that day (null on a day without work)' }),
+      }),
+    ),
+  })
+  .meta({ id: 'CapacityOutlook' });
+
+/* ---- documents ---- */
+
+export const JsonSchemaDocument = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'JsonSchemaDocument', description: 'A JSON Schema (draft 2020-12) document' });
+
+export const OpenApiDocument = z.record(z.string(), z.unknown()).meta({ id: 'OpenApiDocument', description: 'An OpenAPI 3.1 document' });

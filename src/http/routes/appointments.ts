@@ -1,10 +1,11 @@
-/** Routes of appointments (repair orders): list/create under a workshop, item operations by id. */
+/** Routes of appointments (repair orders): the list of a workshop, item operations by id (booking: promises.ts). */
 import type { AppContext } from '../../app/context.js';
 import * as uc from '../../app/catalog.js';
 import { page, Pagination, PatchBody } from '../../model/common.js';
-import { Appointment, AppointmentInput, AppointmentPatch } from '../../model/workshop.js';
-import { reply, type Api } from '../api.js';
-import { QDateOrInstant, QStatusList, toMs, toMsEnd } from './query.js';
+import { Appointment, AppointmentPatch } from '../../model/workshop.js';
+import { NO_CONTENT, reply, type Api } from '../api.js';
+import { dateWindow, QDateOrInstant, QStatusList } from './query.js';
+import { EXAMPLES } from './examples.js';
 
 export const AppointmentListQuery = Pagination.extend({
   from: QDateOrInstant.optional().meta({ description: 'planned arrival ≥ from (date = start of day in the workshop zone)' }),
@@ -12,26 +13,13 @@ export const AppointmentListQuery = Pagination.extend({
   status: QStatusList.optional().meta({ description: 'comma-separated statuses' }),
 });
 
-export function registerAppointmentRoutes(api: Api, ctx: AppContext, opts: { create?: boolean } = {}) {
-  if (opts.create !== false)
-    api.add({
-      method: 'post',
-      path: '/v1/workshops/:workshopId/appointments',
-      tag: 'appointments',
-      summary: 'Create an appointment (repair order)',
-      body: AppointmentInput,
-      status: 201,
-      response: Appointment,
-      errors: [404, 409, 422],
-      handler: ({ params, body }) => {
-        const a = uc.createAppointment(ctx, params.workshopId, body);
-        return reply(201, a, { location: `/v1/appointments/${a.id}` });
-      },
-    });
+/** Booking (POST …/appointments) is declared with the promise routes: it quotes and checks capacity. */
+export function registerAppointmentRoutes(api: Api, ctx: AppContext) {
   api
     .add({
       method: 'get',
       path: '/v1/workshops/:workshopId/appointments',
+      operationId: 'listAppointments',
       tag: 'appointments',
       summary: 'List appointments by planned arrival, filtered by date window and status',
       query: AppointmentListQuery,
@@ -39,41 +27,42 @@ export function registerAppointmentRoutes(api: Api, ctx: AppContext, opts: { cre
       errors: [404],
       handler: ({ params, query }) => {
         const w = uc.getWorkshop(ctx, params.workshopId);
-        return uc.listAppointments(ctx, w.id, {
-          limit: query.limit,
-          offset: query.offset,
-          from: query.from ? toMs(query.from, w.timeZone) : undefined,
-          to: query.to ? toMsEnd(query.to, w.timeZone) : undefined,
-          status: query.status,
-        });
+        const { fromMs, toMs } = dateWindow(query, w.timeZone);
+        return uc.listAppointments(ctx, w.id, { limit: query.limit, offset: query.offset, from: fromMs, to: toMs, status: query.status });
       },
     })
     .add({
       method: 'get',
       path: '/v1/appointments/:appointmentId',
+      operationId: 'getAppointment',
       tag: 'appointments',
       summary: 'Read an appointment',
       response: Appointment,
+      examples: { response: EXAMPLES.appointment },
       errors: [404],
       handler: ({ params }) => uc.getAppointment(ctx, params.appointmentId),
     })
     .add({
       method: 'patch',
       path: '/v1/appointments/:appointmentId',
+      operationId: 'updateAppointment',
       tag: 'appointments',
       summary: 'Update an appointment; a status change follows the lifecycle (illegal ones are 409 naming the allowed ones)',
       body: PatchBody,
       bodyDoc: AppointmentPatch,
       response: Appointment,
       errors: [404, 409, 422],
+      examples: { request: { status: 'checked_in' }, errors: { 409: EXAMPLES.illegalTransition } },
       handler: ({ params, body }) => uc.updateAppointment(ctx, params.appointmentId, body),
     })
     .add({
       method: 'delete',
       path: '/v1/appointments/:appointmentId',
+      operationId: 'deleteAppointment',
       tag: 'appointments',
       summary: 'Delete an appointment record (cancel with a status change instead to keep history)',
       status: 204,
+      response: NO_CONTENT,
       errors: [404],
       handler: ({ params }) => {
         uc.deleteAppointment(ctx, params.appointmentId);

@@ -4,7 +4,8 @@ import type { AppContext } from '../../app/context.js';
 import * as uc from '../../app/catalog.js';
 import { page, Pagination, PatchBody } from '../../model/common.js';
 import { Bay, BayInput, Operation, OperationInput, Technician, TechnicianInput, Workshop, WorkshopInput } from '../../model/workshop.js';
-import { reply, type Api } from '../api.js';
+import { NO_CONTENT, reply, type Api } from '../api.js';
+import { EXAMPLES } from './examples.js';
 
 
 export function registerCatalogRoutes(api: Api, ctx: AppContext) {
@@ -12,11 +13,13 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'post',
       path: '/v1/workshops',
+      operationId: 'createWorkshop',
       tag: 'workshops',
       summary: 'Create a workshop',
       body: WorkshopInput,
       status: 201,
       response: Workshop,
+      examples: { request: EXAMPLES.workshopInput, response: EXAMPLES.workshop },
       handler: ({ body }) => {
         const w = uc.createWorkshop(ctx, body);
         return reply(201, w, { location: `/v1/workshops/${w.id}` });
@@ -25,6 +28,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'get',
       path: '/v1/workshops',
+      operationId: 'listWorkshops',
       tag: 'workshops',
       summary: 'List workshops',
       query: Pagination,
@@ -34,15 +38,18 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'get',
       path: '/v1/workshops/:workshopId',
+      operationId: 'getWorkshop',
       tag: 'workshops',
       summary: 'Read a workshop',
       response: Workshop,
+      examples: { response: EXAMPLES.workshop },
       errors: [404],
       handler: ({ params }) => uc.getWorkshop(ctx, params.workshopId),
     })
     .add({
       method: 'patch',
       path: '/v1/workshops/:workshopId',
+      operationId: 'updateWorkshop',
       tag: 'workshops',
       summary: 'Update a workshop (merge of top-level fields)',
       body: PatchBody,
@@ -54,9 +61,11 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'delete',
       path: '/v1/workshops/:workshopId',
+      operationId: 'deleteWorkshop',
       tag: 'workshops',
       summary: 'Delete a workshop with everything in it',
       status: 204,
+      response: NO_CONTENT,
       errors: [404],
       handler: ({ params }) => {
         uc.deleteWorkshop(ctx, params.workshopId);
@@ -65,9 +74,9 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
     });
 
   const children = [
-    { name: 'bays', key: 'bayId', tag: 'bays', label: 'bay', uc: uc.bays, input: BayInput, out: Bay },
-    { name: 'technicians', key: 'technicianId', tag: 'technicians', label: 'technician', uc: uc.technicians, input: TechnicianInput, out: Technician },
-    { name: 'operations', key: 'opCode', tag: 'catalogue', label: 'catalogue operation', uc: uc.operations, input: OperationInput, out: Operation },
+    { name: 'bays', key: 'bayId', tag: 'bays', label: 'bay', one: 'Bay', many: 'Bays', uc: uc.bays, input: BayInput, out: Bay, ex: EXAMPLES.bay },
+    { name: 'technicians', key: 'technicianId', tag: 'technicians', label: 'technician', one: 'Technician', many: 'Technicians', uc: uc.technicians, input: TechnicianInput, out: Technician, ex: EXAMPLES.technician },
+    { name: 'operations', key: 'opCode', tag: 'catalogue', label: 'catalogue operation', one: 'Operation', many: 'Operations', uc: uc.operations, input: OperationInput, out: Operation, ex: EXAMPLES.operation },
   ] as const;
   for (const c of children) {
     const base = `/v1/workshops/:workshopId/${c.name}`;
@@ -82,11 +91,13 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
       .add({
         method: 'post',
         path: base,
+        operationId: `create${c.one}`,
         tag: c.tag,
         summary: `Create a ${c.label}`,
         body: c.input as z.ZodType,
         status: 201,
         response: c.out,
+        examples: { request: c.ex.input, response: c.ex.output },
         errors: [404, 409],
         handler: ({ params, body }) => {
           const e = cases.create(ctx, params.workshopId, body);
@@ -97,6 +108,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
       .add({
         method: 'get',
         path: base,
+        operationId: `list${c.many}`,
         tag: c.tag,
         summary: `List ${c.name}`,
         query: Pagination,
@@ -107,15 +119,18 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
       .add({
         method: 'get',
         path: `${base}/:${c.key}`,
+        operationId: `get${c.one}`,
         tag: c.tag,
         summary: `Read a ${c.label}`,
         response: c.out,
+        examples: { response: c.ex.output },
         errors: [404],
         handler: ({ params }) => cases.get(ctx, params.workshopId, params[c.key]),
       })
       .add({
         method: 'patch',
         path: `${base}/:${c.key}`,
+        operationId: `update${c.one}`,
         tag: c.tag,
         summary: `Update a ${c.label} (merge of top-level fields)`,
         body: PatchBody,
@@ -127,9 +142,11 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
       .add({
         method: 'delete',
         path: `${base}/:${c.key}`,
+        operationId: `delete${c.one}`,
         tag: c.tag,
         summary: `Delete a ${c.label}`,
         status: 204,
+        response: NO_CONTENT,
         errors: [404, 409],
         handler: ({ params }) => {
           cases.remove(ctx, params.workshopId, params[c.key]);

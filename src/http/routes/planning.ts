@@ -3,11 +3,10 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import { getWorkshop } from '../../app/catalog.js';
 import { engineOf } from '../../app/engine.js';
-import { DateTime } from 'luxon';
 import { Instant, LocalDate } from '../../model/common.js';
 import type { Api } from '../api.js';
 import { BoardResponse, PlanResponse } from '../../model/responses.js';
-import { QInstant } from './query.js';
+import { localDate, QInstant } from './query.js';
 
 const ReplanBody = z
   .strictObject({
@@ -23,6 +22,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'post',
       path: '/v1/workshops/:workshopId/plan',
+      operationId: 'replan',
       tag: 'planning',
       summary: 'Replan now: assign every open operation to a technician, a bay and a time; persists the plan',
       description:
@@ -42,6 +42,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'get',
       path: '/v1/workshops/:workshopId/plan',
+      operationId: 'getPlan',
       tag: 'planning',
       summary: 'The current plan (recomputed when the workshop changed since it was made)',
       query: z.strictObject({ asOf: QInstant.optional() }),
@@ -52,6 +53,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'get',
       path: '/v1/workshops/:workshopId/board',
+      operationId: 'getBoard',
       tag: 'planning',
       summary: 'Dispatch board of a day: per technician and per bay the ordered operations with vehicle, times, status and late risk',
       query: z.strictObject({
@@ -63,7 +65,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
       handler: async ({ params, query }) => {
         const w = getWorkshop(ctx, params.workshopId);
         const asOfMs = query.asOf ? Date.parse(query.asOf) : ctx.clock.now();
-        const date = query.date ?? DateTime.fromMillis(asOfMs, { zone: w.timeZone }).toISODate()!;
+        const date = query.date ?? localDate(asOfMs, w.timeZone);
         return engineOf(ctx).run(w.id, 'board', date, asOfMs);
       },
     });

@@ -1,6 +1,5 @@
 /** Routes of promises: quotes, availability, capacity-safe booking, live ETA and at-risk list. */
 import { z } from 'zod';
-import { DateTime } from 'luxon';
 import type { AppContext } from '../../app/context.js';
 import { getAppointment, getWorkshop } from '../../app/catalog.js';
 import { checkIdempotencyKey } from '../../app/idempotency.js';
@@ -10,7 +9,8 @@ import { Appointment, AppointmentInput } from '../../model/workshop.js';
 import { AtRiskResponse, AvailabilityResponse, EtaResponse, QuoteResponse } from '../../model/responses.js';
 import { OpCode } from '../../model/common.js';
 import { reply, type Api } from '../api.js';
-import { QDateOrInstant, QInstant, toMs, toMsEnd } from './query.js';
+import { dateWindow, QDateOrInstant, QInstant } from './query.js';
+import { EXAMPLES } from './examples.js';
 
 const QuoteRequest = z.strictObject({
   plannedArrival: AppointmentInput.shape.plannedArrival,
@@ -32,6 +32,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'post',
       path: '/v1/workshops/:workshopId/quotes',
+      operationId: 'quotePromise',
       tag: 'promises',
       summary: 'Quote a promised ready-by time for a job without storing anything',
       description:
@@ -39,6 +40,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       body: QuoteRequest,
       response: QuoteResponse,
       errors: [404, 409, 422],
+      examples: { request: EXAMPLES.quoteRequest, response: EXAMPLES.quote, errors: { 400: EXAMPLES.validationFailed, 422: EXAMPLES.unknownOpCode } },
       serial: false, // stores nothing: a quote is a read
       handler: async ({ params, body }) => {
         const { asOf, ...job } = body;
@@ -50,6 +52,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'get',
       path: '/v1/workshops/:workshopId/availability',
+      operationId: 'getAvailability',
       tag: 'promises',
       summary: 'Drop-off slots whose promise meets the target without pushing any existing promise below it, and a per-day summary',
       query: z.strictObject({
@@ -64,18 +67,14 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       handler: async ({ params, query }) => {
         const w = getWorkshop(ctx, params.workshopId);
         const asOfMs = query.asOf ? Date.parse(query.asOf) : ctx.clock.now();
-        const today = DateTime.fromMillis(asOfMs, { zone: w.timeZone }).toISODate()!;
-        const fromMs = toMs(query.from ?? today, w.timeZone);
-        const toMsv = query.to ? toMsEnd(query.to, w.timeZone) : DateTime.fromMillis(fromMs, { zone: w.timeZone }).plus({ days: 14 }).toMillis();
-        if (toMsv <= fromMs) throw new DomainError('validation_failed', 'to must be after from', { errors: [{ path: 'query.to', message: 'must be after from', code: 'invalid_range' }] });
-        if (toMsv - fromMs > 15 * 86400_000)
-          throw new DomainError('validation_failed', 'the window is at most 15 days', { errors: [{ path: 'query.to', message: 'window longer than 15 days', code: 'too_big' }] });
-        return engineOf(ctx).run(w.id, 'availability', { fromMs, toMs: toMsv, opCodes: query.opCodes, waiter: query.waiter, asOfMs: query.asOf ? asOfMs : undefined });
+        const { fromMs, toMs } = dateWindow(query, w.timeZone, { nowMs: asOfMs, defaultDays: 14, maxDays: 15 });
+        return engineOf(ctx).run(w.id, 'availability', { fromMs, toMs, opCodes: query.opCodes, waiter: query.waiter, asOfMs: query.asOf ? asOfMs : undefined });
       },
     })
     .add({
       method: 'post',
       path: '/v1/workshops/:workshopId/appointments',
+      operationId: 'bookAppointment',
       tag: 'appointments',
       summary: 'Book a repair order: the promise is computed and capacity re-checked in one critical section (409 with alternatives when it does not fit)',
       description:
@@ -83,8 +82,10 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       body: AppointmentInput,
       headers: ['Idempotency-Key'],
       status: 201,
-      response: Appointment.extend({ quote: QuoteResponse.optional() }),
+      response: Appointment.extend({ quote: QuoteResponse.optional() }).meta({ id: 'BookedAppointment' }),
       errors: [404, 409, 422],
+      responseHeaders: [{ name: 'Location', description: 'the repair order: /v1/appointments/{id}' }],
+      examples: { request: EXAMPLES.bookingRequest, response: EXAMPLES.booked, errors: { 409: EXAMPLES.capacityExhausted } },
       handler: async ({ params, body, req }) => {
         const key = checkIdempotencyKey(req.header('idempotency-key'));
         getWorkshop(ctx, params.workshopId);
@@ -96,6 +97,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'get',
       path: '/v1/appointments/:appointmentId/eta',
+      operationId: 'getEta',
       tag: 'promises',
       summary: 'Live ETA: the ready-by forecast on the current plan (quantiles, probability of meeting the promise, bottleneck)',
       query: z.strictObject({ asOf: QInstant.optional() }),
@@ -106,6 +108,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'get',
       path: '/v1/workshops/:workshopId/at-risk',
+      operationId: 'listAtRisk',
       tag: 'promises',
       summary: 'Vehicles whose probability of meeting their promise fell below a threshold, worst first, with the cause',
       query: z.strictObject({

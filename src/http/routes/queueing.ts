@@ -1,6 +1,5 @@
 /** Routes of the queueing engine: raw estimates for planners, and workshop-derived forecasts. */
 import { z } from 'zod';
-import { DateTime } from 'luxon';
 import type { AppContext } from '../../app/context.js';
 import { getWorkshop } from '../../app/catalog.js';
 import { capacityOutlook, estimateQueue, queueingError, receptionForecast, walkInEta } from '../../app/queueing.js';
@@ -9,7 +8,9 @@ import { LocalDate, OpCode, Slug } from '../../model/common.js';
 import { DomainError } from '../../app/errors.js';
 import type { Response } from 'express';
 import type { Api } from '../api.js';
-import { QDateOrInstant, QInstant, toMs, toMsEnd } from './query.js';
+import { dateWindow, localDate, QDateOrInstant, QInstant } from './query.js';
+import { CapacityOutlook, QueueEstimate, ReceptionForecast, WalkInEta } from '../../model/responses.js';
+import { EXAMPLES } from './examples.js';
 
 const Rate = z.number().gt(0).max(1e6).meta({ description: 'per minute' });
 const Servers = z.number().int().min(1).max(1000);
@@ -119,6 +120,7 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'post',
       path: '/v1/queueing/estimate',
+      operationId: 'estimateQueue',
       tag: 'queueing',
       summary: 'Raw queueing models: mmc, mmck, mdc, mgc, ggc, time_varying (ODE by default), staffing, conditional_wait, shift_plan',
       description:
@@ -127,6 +129,8 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
         '(e.g. servers × periods for time_varying, samples × queueAhead for conditional_wait); heavy requests run in a worker stopped at QUEUEING_DEADLINE_MS ' +
         '(422 computation_limit); when all queueing workers are busy the answer is 503 with Retry-After.',
       body: EstimateRequest,
+      response: QueueEstimate,
+      examples: { request: EXAMPLES.estimateRequest, response: EXAMPLES.estimate },
       errors: [422, 503],
       responseHeaders: [RETRY_AFTER],
       handler: async ({ body, res }) => {
@@ -144,6 +148,7 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'get',
       path: '/v1/workshops/:workshopId/reception-forecast',
+      operationId: 'getReceptionForecast',
       tag: 'queueing',
       summary: 'Arrivals by hour (appointments + expected walk-ins − expected no-shows), predicted check-in wait with the advisors on duty, and advisors needed per hour',
       query: z.strictObject({
@@ -152,17 +157,19 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
         walkInsPerDay: z.coerce.number().min(0).max(1000).optional(),
         noShowRate: z.coerce.number().min(0).max(0.9).optional(),
       }),
+      response: ReceptionForecast,
       errors: [404, 422, 503],
       responseHeaders: [RETRY_AFTER],
       handler: ({ params, query, res }) => {
         const w = getWorkshop(ctx, params.workshopId);
-        const date = query.date ?? DateTime.fromMillis(ctx.clock.now(), { zone: w.timeZone }).toISODate()!;
+        const date = query.date ?? localDate(ctx.clock.now(), w.timeZone);
         return withRetryAfter(res, () => receptionForecast(ctx, w.id, date, query, clientGone(res)));
       },
     })
     .add({
       method: 'get',
       path: '/v1/workshops/:workshopId/walk-in-eta',
+      operationId: 'getWalkInEta',
       tag: 'queueing',
       summary: 'Predicted wait and ready-by quantiles for a walk-in arriving now at a lane (e.g. the express lane)',
       query: z.strictObject({
@@ -175,6 +182,8 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
         lane: Slug.optional(),
         seed: z.coerce.number().int().min(0).max(2 ** 31 - 1).optional(),
       }),
+      response: WalkInEta,
+      examples: { response: EXAMPLES.walkInEta },
       errors: [404, 422, 503],
       responseHeaders: [RETRY_AFTER],
       handler: ({ params, query, res }) =>
@@ -185,19 +194,17 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'get',
       path: '/v1/workshops/:workshopId/capacity-outlook',
+      operationId: 'getCapacityOutlook',
       tag: 'queueing',
       summary: 'Load versus capacity per day by skill and bay capability, utilisation, and the queueing estimate of lead time for unplanned work',
       query: z.strictObject({ from: QDateOrInstant.optional(), to: QDateOrInstant.optional() }),
+      response: CapacityOutlook,
       errors: [404, 422, 503],
       responseHeaders: [RETRY_AFTER],
       handler: ({ params, query, res }) => {
         const w = getWorkshop(ctx, params.workshopId);
-        const today = DateTime.fromMillis(ctx.clock.now(), { zone: w.timeZone }).toISODate()!;
-        const from = toMs(query.from ?? today, w.timeZone);
-        const to = query.to ? toMsEnd(query.to, w.timeZone) : DateTime.fromMillis(from, { zone: w.timeZone }).plus({ days: 14 }).toMillis();
-        if (to <= from) throw new DomainError('validation_failed', 'to must be after from', { errors: [{ path: 'query.to', message: 'must be after from', code: 'invalid_range' }] });
-        if (to - from > 93 * 86400_000) throw new DomainError('validation_failed', 'at most 93 days', { errors: [{ path: 'query.to', message: 'window longer than 93 days', code: 'too_big' }] });
-        return withRetryAfter(res, () => capacityOutlook(ctx, w.id, from, to, clientGone(res)));
+        const { fromMs, toMs } = dateWindow(query, w.timeZone, { nowMs: ctx.clock.now(), defaultDays: 14, maxDays: 93 });
+        return withRetryAfter(res, () => capacityOutlook(ctx, w.id, fromMs, toMs, clientGone(res)));
       },
     });
 }

@@ -15,6 +15,7 @@ import { DomainError } from '../../app/errors.js';
 import { Name } from '../../model/common.js';
 import { Scenario } from '../../model/scenario.js';
 import { reply, type Api } from '../api.js';
+import { JsonSchemaDocument } from '../../model/responses.js';
 
 const PatchOp = z.strictObject({
   op: z.enum(['add', 'replace', 'remove']),
@@ -56,6 +57,7 @@ const SimulationJob = z
     error: z.string().nullable().meta({ description: 'why a job failed, e.g. interrupted by a restart of the service, its time limit, its workers\' heap limit' }),
     createdAt: z.string(),
     updatedAt: z.string(),
+    links: z.object({ self: z.string() }),
   })
   .meta({ id: 'SimulationJob' });
 
@@ -66,13 +68,16 @@ export function registerSimulationRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'get',
       path: '/v1/scenarios/schema',
+      operationId: 'getScenarioSchema',
       tag: 'scenarios',
+      response: JsonSchemaDocument,
       summary: 'JSON Schema of scenario files (workshop + demand), generated from the zod schema that validates them',
       handler: () => reply(200, { $schema: 'https://json-schema.org/draft/2020-12/schema', ...scenarioJsonSchema() }),
     })
     .add({
       method: 'post',
       path: '/v1/scenarios/simulations',
+      operationId: 'startSimulation',
       tag: 'simulation',
       summary: 'Start a what-if simulation of a scenario (and variants) in the background',
       description:
@@ -83,6 +88,7 @@ export function registerSimulationRoutes(api: Api, ctx: AppContext) {
         'beyond that, or beyond SIM_MAX_JOBS_PER_SCENARIO queued or running jobs of one scenario, the answer is 429 with Retry-After. ' +
         'A job runs for at most SIM_JOB_TIMEOUT_MS, its worker threads with a heap limit of SIM_WORKER_HEAP_MB; a job a restart interrupts is marked failed.',
       body: SimulationRequest,
+      examples: { request: { scenario: 'demo-dealership', days: 5, replications: 10, seed: 1, variants: [{ name: 'four advisors', patch: [{ op: 'replace', path: '/workshop/reception/advisors', value: 4 }] }] } },
       status: 202,
       response: SimulationJob,
       errors: [404, 429],
@@ -111,6 +117,7 @@ export function registerSimulationRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'get',
       path: '/v1/scenarios/simulations/:id',
+      operationId: 'getSimulation',
       tag: 'simulation',
       summary: 'Status, progress (0–1) and, when done, the results of a simulation',
       response: SimulationJob,
@@ -120,6 +127,7 @@ export function registerSimulationRoutes(api: Api, ctx: AppContext) {
     .add({
       method: 'delete',
       path: '/v1/scenarios/simulations/:id',
+      operationId: 'cancelSimulation',
       tag: 'simulation',
       summary: 'End a simulation: a queued or running one is cancelled (its worker threads terminated); one that has already ended is returned as it is',
       response: SimulationJob,
