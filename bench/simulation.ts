@@ -19,7 +19,7 @@ import pino from 'pino';
 import { DateTime } from 'luxon';
 import { readScenarioFile, loadScenario } from '../src/app/demo.js';
 import { runSimulation } from '../src/app/simulations.js';
-import { newId, systemClock, type AppContext } from '../src/app/context.js';
+import { createContext, newId, systemClock, type AppContext } from '../src/app/context.js';
 import { createApp } from '../src/http/app.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
 
@@ -70,7 +70,7 @@ console.log(`   booking: insertion (approximation): wall ${(fast.stats.wallMs / 
 // ---------------------------------------------------------------- 3. latency with and without a job
 console.log(`3. Endpoint latency, ${REQUESTS} requests each at concurrency 4 (real app in-process, demo workshop)`);
 const store = openSqliteStore(':memory:');
-const ctx: AppContext = { store, clock: systemClock, newId, solverTimeLimitMs: 500 };
+const ctx: AppContext = createContext({ store, clock: systemClock, newId, solverTimeLimitMs: 500 });
 const w = await loadScenario(ctx, scenario, { withBookings: true });
 const { app } = createApp({ ctx, logger: pino({ level: 'silent' }) });
 const server = app.listen(0, '127.0.0.1');

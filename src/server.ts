@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
-import { newId, systemClock, type AppContext, type Clock } from './app/context.js';
+import { createContext, newId, systemClock, type AppContext, type Clock } from './app/context.js';
 import { loadScenario, readScenarioFile } from './app/demo.js';
 import { initSimulationJobs, jobLimitsOf, stopSimulationJobs } from './app/simulations.js';
 import { workerEngine } from './app/engine.js';
@@ -46,7 +46,7 @@ export interface CloseOutcome {
 export async function startServer(config: Config, opts: { clock?: Clock; logger?: Logger; store?: Store } = {}): Promise<Running> {
   const logger = opts.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'baywise' } });
   const store = opts.store ?? openSqliteStore(config.DATA_PATH === ':memory:' ? ':memory:' : resolve(config.DATA_PATH));
-  const ctx: AppContext = { store, clock: opts.clock ?? systemClock, newId, solverTimeLimitMs: config.SOLVER_TIME_LIMIT_MS, solverMaxIterations: config.SOLVER_MAX_ITERATIONS, queueingDeadlineMs: config.QUEUEING_DEADLINE_MS };
+  const ctx: AppContext = createContext({ store, clock: opts.clock ?? systemClock, newId, solverTimeLimitMs: config.SOLVER_TIME_LIMIT_MS, solverMaxIterations: config.SOLVER_MAX_ITERATIONS, queueingDeadlineMs: config.QUEUEING_DEADLINE_MS });
   // simulation jobs a restart interrupted are marked failed before the service answers
   const sims = initSimulationJobs(ctx, jobLimitsOf(config));
   if (sims.recovered) logger.warn({ jobs: sims.recovered }, 'marked simulation jobs interrupted by a restart as failed');

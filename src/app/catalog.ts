@@ -39,8 +39,8 @@ function mergePatch(existing: Record<string, unknown>, patch: Record<string, unk
 }
 
 // --- workshops ------------------------------------------------------------------------------------
-export function createWorkshop(ctx: AppContext, body: unknown): Workshop {
-  const input = parseOrThrow(WorkshopInput, body);
+/** Use cases take input the edge has validated (typed); they validate only what they build themselves (merged patches). */
+export function createWorkshop(ctx: AppContext, input: WorkshopInput): Workshop {
   const now = iso(ctx.clock.now());
   const w: Workshop = { id: ctx.newId('ws'), version: 1, createdAt: now, updatedAt: now, ...input };
   ctx.store.workshops.insert(w);
@@ -96,8 +96,7 @@ function childUseCases<S extends z.ZodType, E extends Child>(spec: ChildSpec<S, 
     return e;
   };
   return {
-    create(ctx: AppContext, workshopId: string, body: unknown): E {
-      const input = parseOrThrow(spec.input, body);
+    create(ctx: AppContext, workshopId: string, input: z.output<S>): E {
       return ctx.store.transaction(() => {
         getWorkshop(ctx, workshopId);
         assertWithin(spec.limit, spec.repo(ctx).list(workshopId, { limit: 1, offset: 0 }).total + 1);
@@ -245,8 +244,7 @@ export function normaliseAppointmentInput(ctx: AppContext, w: Workshop, input: A
   };
 }
 
-export function buildAppointment(ctx: AppContext, w: Workshop, body: unknown): Appointment {
-  const input = parseOrThrow(AppointmentInput, body);
+export function buildAppointment(ctx: AppContext, w: Workshop, input: AppointmentInput): Appointment {
   const now = iso(ctx.clock.now());
   return {
     id: ctx.newId('apt'),
@@ -260,7 +258,7 @@ export function buildAppointment(ctx: AppContext, w: Workshop, body: unknown): A
 }
 
 /** Stores an appointment as given (imports, demo data); booking with capacity checks lives in booking.ts. */
-export function createAppointment(ctx: AppContext, workshopId: string, body: unknown): Appointment {
+export function createAppointment(ctx: AppContext, workshopId: string, body: AppointmentInput): Appointment {
   return ctx.store.transaction(() => {
     const w = getWorkshop(ctx, workshopId);
     const a = buildAppointment(ctx, w, body);

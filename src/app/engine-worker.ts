@@ -4,20 +4,20 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteStore } from '../store/sqlite.js';
-import { newId, type AppContext } from './context.js';
+import { createContext, newId, type AppContext } from './context.js';
 import { DomainError } from './errors.js';
 import { ENGINE_OPS, type EngineCall, type EngineReply, type EngineWorkerData } from './engine.js';
 
 const data = workerData as EngineWorkerData;
 const port = parentPort!;
 let now = 0;
-const ctx: AppContext = {
+const ctx: AppContext = createContext({
   store: openSqliteStore(data.dataPath),
   clock: { now: () => now },
   newId,
   solverTimeLimitMs: data.solverTimeLimitMs,
   solverMaxIterations: data.solverMaxIterations,
-};
+});
 
 port.on('message', async (call: EngineCall) => {
   now = call.now;

@@ -20,7 +20,8 @@ import { Worker } from 'node:worker_threads';
 import type { AppContext } from './context.js';
 import { DomainError, type ErrorCode } from './errors.js';
 import { buildBoard, currentPlan, presentPlan, replan } from './planning.js';
-import { atRisk, availability, boardForecast, book, eta, quote, type AvailabilityQuery } from './promises.js';
+import { atRisk, availability, boardForecast, book, eta, quote, type AvailabilityQuery, type QuoteInput } from './promises.js';
+import type { AppointmentInput } from '../model/workshop.js';
 
 /** The use cases the engine runs: each (ctx, workshopId, ...args) → JSON. */
 export const ENGINE_OPS = {
@@ -31,12 +32,12 @@ export const ENGINE_OPS = {
     const { plan, onTime } = await boardForecast(ctx, workshopId, date, asOfMs);
     return buildBoard(plan, date, onTime);
   },
-  quote: async (ctx: AppContext, workshopId: string, job: unknown, asOfMs?: number) => {
+  quote: async (ctx: AppContext, workshopId: string, job: QuoteInput, asOfMs?: number) => {
     const r = await quote(ctx, workshopId, job, asOfMs);
     return r.ok ? { ok: true as const, body: r.body } : { ok: false as const, reason: r.reason, message: r.message };
   },
   availability: (ctx: AppContext, workshopId: string, q: AvailabilityQuery) => availability(ctx, workshopId, q),
-  book: (ctx: AppContext, workshopId: string, body: unknown, opts: { idempotencyKey?: string; asOfMs?: number }) => book(ctx, workshopId, body, opts),
+  book: (ctx: AppContext, workshopId: string, body: AppointmentInput, opts: { idempotencyKey?: string; asOfMs?: number }) => book(ctx, workshopId, body, opts),
   eta: (ctx: AppContext, _workshopId: string, appointmentId: string, asOfMs?: number) => eta(ctx, appointmentId, asOfMs),
   atRisk: (ctx: AppContext, workshopId: string, q: { threshold?: number; days?: number; asOfMs?: number }) => atRisk(ctx, workshopId, q),
 } as const;
@@ -61,13 +62,9 @@ export function inProcessEngine(ctx: AppContext): Engine {
   };
 }
 
-const inProcess = new WeakMap<AppContext, Engine>();
-/** The context's engine: the worker pool when the service started one, else the use cases in this thread. */
+/** The context's engine: the worker pool when the service started one, else the use cases in this thread (stateless: the caches are the context's). */
 export function engineOf(ctx: AppContext): Engine {
-  if (ctx.engine) return ctx.engine;
-  let e = inProcess.get(ctx);
-  if (!e) inProcess.set(ctx, (e = inProcessEngine(ctx)));
-  return e;
+  return ctx.engine ?? inProcessEngine(ctx);
 }
 
 // --- the wire --------------------------------------------------------------------------------------

@@ -4,12 +4,11 @@
  * into the duration history, and bumps the workshop revision so the next plan read replans
  * (warm-started: the plan moves as little as it can).
  */
-import { AbsenceInput, FloorEvent, TRANSITIONS, type Appointment, type AppointmentOperation } from '../model/workshop.js';
+import { TRANSITIONS, type Absence, type FloorEvent, type Appointment, type AppointmentOperation } from '../model/workshop.js';
 import { OP_EVENTS, plannedMinutes, standardMinutes } from '../domain/rules/index.js';
 import type { AppContext } from './context.js';
 import { applyStatus, getAppointment, getWorkshop, msToZoned, saveAppointment, technicians, toZoned } from './catalog.js';
 import { DomainError } from './errors.js';
-import { parseOrThrow } from './validate.js';
 
 /** Events may be reported a little ahead of the server clock (device clocks drift). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -24,8 +23,7 @@ function illegal(what: string, status: string, allowed: string[]): never {
   throw new DomainError('illegal_transition', `${what} is not possible while ${status}`, { from: status, allowed });
 }
 
-export function recordEvent(ctx: AppContext, appointmentId: string, body: unknown): { appointment: Appointment; eventId: number } {
-  const ev = parseOrThrow(FloorEvent, body);
+export function recordEvent(ctx: AppContext, appointmentId: string, ev: FloorEvent): { appointment: Appointment; eventId: number } {
   return ctx.store.transaction(() => {
     const a = getAppointment(ctx, appointmentId);
     const w = getWorkshop(ctx, a.workshopId);
@@ -123,8 +121,7 @@ export function recordEvent(ctx: AppContext, appointmentId: string, body: unknow
 }
 
 /** Records a technician absence (sick call, training…); the next plan read replans around it. */
-export function addAbsence(ctx: AppContext, workshopId: string, technicianId: string, body: unknown) {
-  const absence = parseOrThrow(AbsenceInput, body);
+export function addAbsence(ctx: AppContext, workshopId: string, technicianId: string, absence: Absence) {
   const w = getWorkshop(ctx, workshopId);
   const t = technicians.get(ctx, workshopId, technicianId);
   const norm = { ...absence, from: toZoned(absence.from, w.timeZone), to: toZoned(absence.to, w.timeZone) };

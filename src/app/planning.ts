@@ -43,14 +43,6 @@ export interface PlanState {
 /** A stored plan is reused while the workshop is unchanged and it is at most this old. */
 export const PLAN_MAX_AGE_MS = 15 * 60_000;
 
-/** Plan caches live per application context (one per running service or test server). */
-const caches = new WeakMap<AppContext, { cache: Map<string, PlanState>; inflight: Map<string, Promise<PlanState>> }>();
-function cachesOf(ctx: AppContext) {
-  let c = caches.get(ctx);
-  if (!c) caches.set(ctx, (c = { cache: new Map(), inflight: new Map() }));
-  return c;
-}
-
 function toStored(c: CompiledWorkshop, a: Assignment): StoredAssignment {
   const ref = c.opRefs[a.op];
   return {
@@ -124,7 +116,7 @@ export async function replan(
   // installed: a write that landed during the solve would otherwise be forgotten
   if (opts.persist !== false && ctx.store.workshops.revision(workshopId) === snapshot.revision) {
     ctx.store.plans.put({ workshopId, revision: snapshot.revision, asOf: new Date(asOfMs).toISOString(), createdAt: new Date(ctx.clock.now()).toISOString(), data });
-    cachesOf(ctx).cache.set(workshopId, state);
+    ctx.services.plans.set(workshopId, state);
   }
   return state;
 }
@@ -139,7 +131,7 @@ export async function currentPlan(ctx: AppContext, workshopId: string, asOfMs?: 
   const at = asOfMs ?? ctx.clock.now();
   const revision = ctx.store.workshops.revision(workshopId);
   if (!revision) throw notFound('workshop', workshopId);
-  const { cache, inflight } = cachesOf(ctx);
+  const { plans: cache, replans: inflight } = ctx.services;
   const hit = cache.get(workshopId);
   if (hit && hit.data.revision === revision && at >= hit.data.asOfMs && at - hit.data.asOfMs <= PLAN_MAX_AGE_MS) return hit;
   const key = `${workshopId}@${revision}@${Math.floor(at / PLAN_MAX_AGE_MS)}`;
@@ -293,8 +285,7 @@ export function installPlan(
     assignments: ext.plan.assignments.filter((a) => a.tech >= 0).map((a) => toStored(compiled, a)),
   };
   const state: PlanState = { data, compiled, snapshot, plan: ext.plan };
-  const { cache } = cachesOf(ctx);
-  cache.set(workshopId, state);
+  ctx.services.plans.set(workshopId, state);
   ctx.store.plans.put({ workshopId, revision: ext.revision, asOf: new Date(data.asOfMs).toISOString(), createdAt: new Date(ctx.clock.now()).toISOString(), data });
   return state;
 }

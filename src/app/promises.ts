@@ -25,7 +25,6 @@ import { DomainError } from './errors.js';
 import { remember, replay, requestHash } from './idempotency.js';
 import { arrivalIsPast, bookingVerdict, POLICY_DEFAULTS, REFUSAL_MESSAGES, type PromisePolicy, type RefusalReason, type Verdict } from '../domain/rules/index.js';
 import { currentPlan, installPlan, type PlanState } from './planning.js';
-import { parseOrThrow } from './validate.js';
 
 /** The workshop's promise policy, with the defaults (rules/policy.ts) for what an older document lacks. */
 export function policyOf(w: Workshop): PromisePolicy {
@@ -35,16 +34,9 @@ export function policyOf(w: Workshop): PromisePolicy {
 /** At-risk list: vehicles due within this many days. */
 export const AT_RISK_DAYS = 3;
 
-interface PromiseState {
+export interface PromiseState {
   plan: PlanState;
   promise: PromiseContext;
-}
-
-const states = new WeakMap<AppContext, { promise: Map<string, PromiseState>; avail: Map<string, unknown> }>();
-function local(ctx: AppContext) {
-  let s = states.get(ctx);
-  if (!s) states.set(ctx, (s = { promise: new Map(), avail: new Map() }));
-  return s;
 }
 
 /** The duration model of a workshop: the catalogue's priors updated by its job-clock history. */
@@ -60,7 +52,7 @@ export function durationModelFor(ctx: AppContext, plan: PlanState): DurationMode
 /** The promise context of the current plan (cached with it). */
 export async function promiseState(ctx: AppContext, workshopId: string, asOfMs?: number): Promise<PromiseState> {
   const plan = await currentPlan(ctx, workshopId, asOfMs);
-  const cache = local(ctx).promise;
+  const cache = ctx.services.promises;
   const hit = cache.get(workshopId);
   if (hit && hit.plan === plan) return hit;
   const promise = createPromiseContext(
@@ -114,7 +106,8 @@ function presentBottleneck(plan: PlanState, b: Bottleneck | undefined) {
   return { kind: b.kind, id: b.key, name: name ?? null, share: Math.round(b.share * 1000) / 1000 };
 }
 
-const QuoteBody = AppointmentInput.pick({ plannedArrival: true, operations: true, transport: true, priority: true });
+/** What a quote needs to know of the job (validated at the edge). */
+export type QuoteInput = Pick<AppointmentInput, 'plannedArrival' | 'operations'> & Partial<Pick<AppointmentInput, 'transport' | 'priority'>>;
 
 /** A promise can only be made for an arrival from now on (rules/verdict.ts: a few minutes of grace). */
 function assertNotPast(ctx: AppContext, plannedArrival: string, nowMs?: number) {
@@ -125,13 +118,12 @@ function assertNotPast(ctx: AppContext, plannedArrival: string, nowMs?: number) 
     });
 }
 
-function tentative(ctx: AppContext, w: Workshop, id: string, body: unknown): Appointment {
-  const draft = parseOrThrow(QuoteBody, body);
-  const a = buildAppointment(ctx, w, { customer: { name: 'quote' }, vehicle: {}, ...draft, promisedAt: null });
+function tentative(ctx: AppContext, w: Workshop, id: string, draft: QuoteInput): Appointment {
+  const a = buildAppointment(ctx, w, { customer: { name: 'quote' }, vehicle: { ev: false }, transport: 'drop_off', priority: 'normal', ...draft, promisedAt: null });
   return { ...a, id };
 }
 
-export async function quote(ctx: AppContext, workshopId: string, body: unknown, asOfMs?: number) {
+export async function quote(ctx: AppContext, workshopId: string, body: QuoteInput, asOfMs?: number) {
   const w = getWorkshop(ctx, workshopId);
   const apt = tentative(ctx, w, 'quote', body);
   assertNotPast(ctx, apt.plannedArrival, asOfMs);
@@ -273,7 +265,7 @@ export async function availability(ctx: AppContext, workshopId: string, q: Avail
   const st = await promiseState(ctx, workshopId, q.asOfMs);
   const asOfMs = q.asOfMs ?? ctx.clock.now();
   const key = JSON.stringify([st.plan.data.revision, st.plan.data.asOfMs, q.fromMs, q.toMs, q.opCodes, q.waiter]);
-  const cache = local(ctx).avail;
+  const cache = ctx.services.availability;
   let cached = cache.get(key) as { result: ReturnType<typeof computeAvailability>; startMs: number[] } | undefined;
   if (!cached) {
     const result = computeAvailability(ctx, w, st, q);
@@ -361,8 +353,6 @@ function countBy(xs: string[]): Record<string, number> {
 }
 
 // --- booking -------------------------------------------------------------------------------------
-const BookingBody = AppointmentInput;
-
 /**
  * Books a repair order: without a promise in the request, Baywise quotes the requested arrival and
  * stores the promise only if (a) it meets the target and (b) no existing promise is hurt, all
@@ -372,11 +362,10 @@ const BookingBody = AppointmentInput;
 export async function book(
   ctx: AppContext,
   workshopId: string,
-  body: unknown,
+  input: AppointmentInput,
   opts: { idempotencyKey?: string; asOfMs?: number } = {},
 ): Promise<{ status: number; body: unknown }> {
   const w = getWorkshop(ctx, workshopId);
-  const input = parseOrThrow(BookingBody, body);
   const hash = requestHash(input);
   const scope = `book:${workshopId}`;
   const prior = replay(ctx.store, scope, opts.idempotencyKey, hash);
@@ -429,7 +418,7 @@ export async function book(
       // the insertion becomes the current plan of the new revision: the next booking sees it at once
       const installed = installPlan(ctx, st.plan, { model: ins.model, plan: ins.plan, appointment: stored, opRefs: refs, revision: ctx.store.workshops.revision(w.id) });
       // its promise context adopts the quote's simulation: only the cone of the insertion was simulated
-      if (installed) local(ctx).promise.set(w.id, { plan: installed, promise: extendContext(st.promise, installed, d.q) });
+      if (installed) ctx.services.promises.set(w.id, { plan: installed, promise: extendContext(st.promise, installed, d.q) });
       return { status: 201, body: { ...stored, quote: body } };
     });
     if (booked) return booked;

@@ -7,24 +7,13 @@
  * after it. So plans carry the workshop revision they were computed from, and installing one is a
  * compare-and-set on that revision (planning.ts `installPlan`, promises.ts `book`).
  *
- * The queue is kept per store: two application contexts over one store share the workshop's data
- * and therefore its queue.
+ * The queue is one of the context's services (context.ts), built once per running service.
  */
-import type { Store } from '../store/port.js';
 import type { AppContext } from './context.js';
-import { KeyedMutex } from './idempotency.js';
-
-const queues = new WeakMap<Store, KeyedMutex>();
-
-function queueOf(store: Store): KeyedMutex {
-  let q = queues.get(store);
-  if (!q) queues.set(store, (q = new KeyedMutex()));
-  return q;
-}
 
 /** Runs fn in the workshop's critical section (after every write of that workshop queued before it). */
 export function inWorkshop<T>(ctx: AppContext, workshopId: string, fn: () => Promise<T> | T): Promise<T> {
-  return queueOf(ctx.store).run(workshopId, fn);
+  return ctx.services.writeQueue.run(workshopId, fn);
 }
 
 /**

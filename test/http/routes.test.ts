@@ -7,7 +7,7 @@ import pino from 'pino';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/http/app.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { newId } from '../../src/app/context.js';
+import { createContext, newId } from '../../src/app/context.js';
 import { fixedClock, startTestServer, type TestServer } from '../helpers.js';
 
 let s: TestServer;
@@ -41,7 +41,7 @@ describe('every route', () => {
   });
 
   it('reports not ready (503) while shutting down', async () => {
-    const { app } = createApp({ ctx: { store: openSqliteStore(':memory:'), clock: fixedClock(), newId, solverTimeLimitMs: 100 }, logger: pino({ level: 'silent' }), isReady: () => false });
+    const { app } = createApp({ ctx: createContext({ store: openSqliteStore(':memory:'), clock: fixedClock(), newId, solverTimeLimitMs: 100 }), logger: pino({ level: 'silent' }), isReady: () => false });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     try {

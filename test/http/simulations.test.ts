@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
-import { newId, type AppContext } from '../../src/app/context.js';
+import { createContext, newId, type AppContext } from '../../src/app/context.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { fixedClock } from '../helpers.js';
 import { readScenarioFile } from '../../src/app/demo.js';
@@ -34,7 +34,7 @@ async function waitFor(id: string, pred: (b: any) => boolean, ms = 25_000) {
 
 beforeAll(async () => {
   const store = openSqliteStore(':memory:');
-  ctx = { store, clock: fixedClock(), newId, solverTimeLimitMs: 500 };
+  ctx = createContext({ store, clock: fixedClock(), newId, solverTimeLimitMs: 500 });
   const { app } = createApp({ ctx, logger: pino({ level: 'silent' }) });
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
