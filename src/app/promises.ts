@@ -270,7 +270,6 @@ export async function availability(ctx: AppContext, workshopId: string, q: Avail
   if (!cached) {
     const result = computeAvailability(ctx, w, st, q);
     cached = { result, startMs: result.slots.map((s) => Date.parse(s.start)) };
-    if (cache.size > 200) cache.clear();
     cache.set(key, cached);
   }
   // slots already in the past are not offered even from a cached answer
