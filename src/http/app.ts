@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps) {
   registerSystemRoutes(api, deps.ctx, { isReady: deps.isReady ?? (() => true), openapi: () => openapi });
   registerCatalogRoutes(api, deps.ctx);
   registerPromiseRoutes(api, deps.ctx);
-  registerAppointmentRoutes(api, deps.ctx, { create: false });
+  registerAppointmentRoutes(api, deps.ctx);
   registerPlanningRoutes(api, deps.ctx);
   registerQueueingRoutes(api, deps.ctx);
   // a floor event replans and re-forecasts: the response carries the new ETA of the repair order

@@ -158,7 +158,9 @@ function buildPaths(endpoints: AnyEndpoint[], schemas: SchemaCollector): Record<
   const operationIds = new Set<string>();
   for (const e of endpoints) {
     if (!(e.tag in TAGS)) throw new Error(`openapi: ${e.method} ${e.path} has the undeclared tag ${e.tag}`);
-    if (!/^[a-z][A-Za-z0-9]*$/.test(e.operationId)) throw new Error(`openapi: operationId ${e.operationId} is not camelCase`);
+    if (typeof e.operationId !== 'string' || !/^[a-z][A-Za-z0-9]*$/.test(e.operationId))
+      throw new Error(`openapi: ${e.method} ${e.path} needs a camelCase operationId (has ${e.operationId})`);
+    if (!e.response) throw new Error(`openapi: ${e.method} ${e.path} declares no response`);
     if (operationIds.has(e.operationId)) throw new Error(`openapi: operationId ${e.operationId} is declared twice`);
     operationIds.add(e.operationId);
     const oaPath = e.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

@@ -93,16 +93,26 @@ export function page<T extends z.ZodType>(item: T) {
 
 export const Problem = z
   .object({
-    type: z.string(),
+    type: z.string().meta({ description: 'URI reference of the problem type, e.g. /problems/capacity_exhausted' }),
     title: z.string(),
     status: z.number().int(),
-    code: z.string(),
+    code: z.string().meta({ description: 'stable machine-readable code (the last segment of type)' }),
     detail: z.string().optional(),
     instance: z.string().optional(),
-    requestId: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })).optional(),
+    requestId: z.string().optional().meta({ description: 'the x-request-id of the request, to find it in the logs' }),
+    errors: z
+      .array(
+        z.object({
+          path: z.string().meta({ description: 'where the field is: e.g. operations[1].opCode in the body, query.to in the query string' }),
+          message: z.string(),
+          code: z.string(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'one entry per invalid field' }),
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+  .loose() // RFC 9457 extension members: e.g. a 409 carries reason and alternatives, or from and allowed
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details; extension members (reason, alternatives, quote, from, allowed, retryAfterSeconds…) depend on the code' });
 
 /** Body of a merge-patch: an object of top-level fields (validated again after merging). */
 export const PatchBody = z

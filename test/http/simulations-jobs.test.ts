@@ -246,7 +246,8 @@ describe('OpenAPI', () => {
     expect(op.parameters.filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name)).not.toContain('Location');
     expect(op.responses['202'].headers.Location.schema.type).toBe('string');
     expect(op.responses['429'].headers['Retry-After']).toBeDefined();
-    expect(op.responses['202'].content['application/json'].schema.$defs.SimulationJob.properties.queuePosition).toBeDefined();
+    expect(op.responses['202'].content['application/json'].schema.$ref).toBe('#/components/schemas/SimulationJob');
+    expect(doc.components.schemas.SimulationJob.properties.queuePosition).toBeDefined();
     // request headers stay parameters
     const quote = Object.values(doc.paths as Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>)
       .flatMap((p) => Object.values(p))
