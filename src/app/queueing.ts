@@ -9,6 +9,7 @@
  * with Retry-After), and work beyond WORK_LIMIT is refused up front with a 422 naming the field.
  */
 import { DateTime } from 'luxon';
+import { promiseLevel, roundUpToGrid, standardMinutes } from '../domain/rules/index.js';
 import { QueueingInputError, type EstimateRequest } from '../domain/queueing/index.js';
 import { CHEAP_WORK, estimateWork, WORK_LIMIT, type WorkEstimate } from '../domain/queueing/cost.js';
 import { ComputeGate } from '../lib/compute.js';
@@ -202,10 +203,10 @@ export async function walkInEta(ctx: AppContext, workshopId: string, q: { opCode
   const live = ctx.store.appointments
     .find(workshopId, { from: day.minus({ days: 1 }).toMillis(), to: q.atMs + 1, status: ['checked_in', 'in_progress'] })
     .filter((a) => isLaneJob(a, codes));
-  const stdOf = (a: Appointment) => a.operations.reduce((s, o) => s + (o.hours ?? catalogue.get(o.opCode)?.standardHours ?? 0) * 60, 0);
+  const stdOf = (a: Appointment) => a.operations.reduce((s, o) => s + standardMinutes(o.hours ?? catalogue.get(o.opCode)?.standardHours ?? 0), 0);
   const inService = live.filter((a) => a.status === 'in_progress');
   const queued = live.filter((a) => a.status === 'checked_in');
-  const ownStd = q.opCodes.reduce((s, c) => s + catalogue.get(c)!.standardHours * 60, 0);
+  const ownStd = q.opCodes.reduce((s, c) => s + standardMinutes(catalogue.get(c)!.standardHours), 0);
   const ownCv = q.opCodes.reduce((s, c) => s + catalogue.get(c)!.cv, 0) / q.opCodes.length;
   const laneJobs = [...inService, ...queued];
   const meanService = laneJobs.length ? laneJobs.reduce((s, a) => s + stdOf(a), 0) / laneJobs.length : ownStd;
@@ -235,7 +236,8 @@ export async function walkInEta(ctx: AppContext, workshopId: string, q: { opCode
     ownCv,
     handoverBufferMinutes: w.policy.handoverBufferMinutes,
     minutesToClose: Math.max(0, (closeMs - q.atMs) / 60_000),
-    levels: [0.5, 0.8, 0.9, 0.95, w.policy.targetOnTime],
+    // the promise's level: the workshop's target plus its headroom (rules/promise.ts)
+    levels: [0.5, 0.8, 0.9, 0.95, promiseLevel(w.policy.targetOnTime, w.policy.promiseHeadroom)],
     samples: N,
     seed: q.seed ?? 1,
   };
@@ -257,7 +259,8 @@ export async function walkInEta(ctx: AppContext, workshopId: string, q: { opCode
       within: r.wait.waitWithin,
     },
     readyBy: { p50: ready(0), p80: ready(1), p90: ready(2), p95: ready(3) },
-    promise: at(Math.ceil(r.ready[4].t / 5) * 5),
+    // the promise rule on the wall-clock grid: epoch minutes rounded up
+    promise: msToZoned(roundUpToGrid(q.atMs / 60_000 + r.ready[4].t) * 60_000, w.timeZone),
     target: w.policy.targetOnTime,
     closesAt: msToZoned(closeMs, w.timeZone),
     probReadyBeforeClose: Math.round(r.probReadyBeforeClose * 1000) / 1000,
