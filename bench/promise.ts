@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { compileWorkshop, type WorkshopSnapshot } from '../src/app/compile.js';
 import { generateBookings, readScenarioFile } from '../src/app/demo.js';
-import { LEVEL_RANK } from '../src/model/common.js';
+import { fixedRulePromise, isQualified, plannedMinutes, standardMinutes } from '../src/domain/rules/index.js';
 import type { Appointment, Bay, Operation, Technician, Workshop } from '../src/model/workshop.js';
 import { solve, verifyPlan, type JobFact, type OpFact, type Plan, type SchedulingModel } from '../src/domain/scheduling/index.js';
 import {
@@ -76,13 +76,10 @@ function snapshot(appointments: Appointment[]): WorkshopSnapshot {
 /** alternatives and bays of an op code, as compileWorkshop derives them */
 function opSpec(opCode: string, key?: string): NewOpSpec {
   const cat = catalogue.get(opCode)!;
-  const std = Math.max(1, Math.round(cat.standardHours * 60));
+  const std = standardMinutes(cat.standardHours);
   const alternatives: NewOpSpec['alternatives'] = [];
   technicians.forEach((t, ti) => {
-    const level = (t.skills as Record<string, string | undefined>)[cat.skill];
-    if (!level || LEVEL_RANK[level as 'A'] < LEVEL_RANK[cat.minLevel]) return;
-    if (cat.requiresEv && !t.evCertified) return;
-    alternatives.push({ tech: ti, minutes: Math.ceil(std / t.efficiency) });
+    if (isQualified(t, cat)) alternatives.push({ tech: ti, minutes: plannedMinutes(std, t.efficiency) });
   });
   const bayList = cat.bayCapability ? bays.flatMap((b, i) => (b.capabilities.includes(cat.bayCapability!) ? [i] : [])) : null;
   return { ...(key ? { key } : {}), opCode, splittable: cat.splittable, parallel: cat.parallel || undefined, alternatives, bays: bayList };
@@ -370,7 +367,7 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
         const handover = Float64Array.from(q.forecast.completion, (c) => c + BUFFER);
         const v: Vehicle = {
           key, day: d, requested, slot: taken.start, waiter, stdHours, promise,
-          fixedPromise: taken.start + Math.round(1.5 * stdHours * 60 + 60),
+          fixedPromise: fixedRulePromise(taken.start, stdHours),
           handover, completion: null, plannedFinish: q.insertion.plannedFinish,
           plannedStart: Math.min(...q.insertion.ops.map((o) => q.insertion.plan.assignments[o].start)),
           trace: [`quote d${d}: ` + q.insertion.ops.map((o) => { const a = q.insertion.plan.assignments[o]; return `${a.tech}:${a.start}-${a.end}`; }).join(' ')],
