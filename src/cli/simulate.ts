@@ -2,53 +2,85 @@
  * What-if simulation from the command line:
  *   npm run simulate -- scenarios/<file>.json --days 20 --replications 30 [--variant patch.json]…
  *                       [--json out.json] [--seed n] [--workers n] [--iterations n] [--start YYYY-MM-DD] [--booking availability|insertion]
+ * Options take their value as `--days 20` or `--days=20`; `--help` prints the usage.
  * A variant file is a JSON Patch (RFC 6902 add/replace/remove) array, or {"name": …, "patch": […]}.
  * Prints the KPI table (95% CIs) of the base and, per variant, the paired comparison; a progress
  * bar goes to stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
 import { readScenarioFile } from '../app/demo.js';
 import { runSimulation } from '../app/simulations.js';
 import { formatComparison, formatSummary } from '../domain/simulation/report.js';
 import type { PatchOperation } from '../domain/simulation/patch.js';
 
+const USAGE = `usage: npm run simulate -- <scenario.json> [options]
+Simulates a scenario (and variants, on the same random numbers) and prints the KPI tables with 95% CIs.
+  --days <n>               open days to simulate (default 20, 1–365)
+  --replications <n>       independent replications (default 30, 1–1000)
+  --variant <patch.json>   a variant: a JSON Patch of the scenario (repeatable)
+  --json <out.json>        also write the whole result as JSON
+  --seed <n>               random seed (default 1)
+  --workers <n>            worker threads (0: in this thread)
+  --iterations <n>         solver iterations per replan
+  --start <YYYY-MM-DD>     first simulated day
+  --booking <mode>         availability or insertion
+  -h, --help               this text
+`;
+
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`simulate: ${msg}\n`);
-  process.stderr.write('usage: npm run simulate -- <scenario.json> [--days 20] [--replications 30] [--variant patch.json]… [--json out.json] [--seed 1] [--workers n] [--iterations n] [--start YYYY-MM-DD] [--booking availability|insertion]\n');
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 
-const args = process.argv.slice(2);
-let file: string | undefined;
-const opts = { days: 20, replications: 30, seed: 1, workers: undefined as number | undefined, iterations: undefined as number | undefined, json: undefined as string | undefined, start: undefined as string | undefined, booking: undefined as 'availability' | 'insertion' | undefined };
-const variantFiles: string[] = [];
-for (let i = 0; i < args.length; i++) {
-  const a = args[i];
-  const val = () => { const v = args[++i]; if (v === undefined) usage(`${a} needs a value`); return v; };
-  const int = (name: string, min: number, max: number) => {
-    const v = Number(val());
-    if (!Number.isInteger(v) || v < min || v > max) usage(`${name} must be an integer in [${min}, ${max}]`);
-    return v;
-  };
-  if (a === '--days') opts.days = int('--days', 1, 365);
-  else if (a === '--replications') opts.replications = int('--replications', 1, 1000);
-  else if (a === '--seed') opts.seed = int('--seed', 0, 2 ** 31 - 1);
-  else if (a === '--workers') opts.workers = int('--workers', 0, 64);
-  else if (a === '--iterations') opts.iterations = int('--iterations', 0, 100_000);
-  else if (a === '--variant') variantFiles.push(val());
-  else if (a === '--json') opts.json = val();
-  else if (a === '--start') opts.start = val();
-  else if (a === '--booking') {
-    const v = val();
-    if (v !== 'availability' && v !== 'insertion') usage('--booking is availability or insertion');
-    opts.booking = v;
-  }
-  else if (a === '--help' || a === '-h') usage();
-  else if (a.startsWith('--')) usage(`unknown option ${a}`);
-  else if (!file) file = a;
-  else usage(`unexpected argument ${a}`);
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: {
+      days: { type: 'string' },
+      replications: { type: 'string' },
+      seed: { type: 'string' },
+      workers: { type: 'string' },
+      iterations: { type: 'string' },
+      variant: { type: 'string', multiple: true },
+      json: { type: 'string' },
+      start: { type: 'string' },
+      booking: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+} catch (e) {
+  usage((e as Error).message);
 }
+const { values, positionals } = parsed;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const int = (name: keyof typeof values, min: number, max: number): number | undefined => {
+  const v = values[name] as string | undefined;
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max) usage(`--${name} must be an integer in [${min}, ${max}]`);
+  return n;
+};
+if (values.booking !== undefined && values.booking !== 'availability' && values.booking !== 'insertion') usage('--booking is availability or insertion');
+const opts = {
+  days: int('days', 1, 365) ?? 20,
+  replications: int('replications', 1, 1000) ?? 30,
+  seed: int('seed', 0, 2 ** 31 - 1) ?? 1,
+  workers: int('workers', 0, 64),
+  iterations: int('iterations', 0, 100_000),
+  json: values.json,
+  start: values.start,
+  booking: values.booking as 'availability' | 'insertion' | undefined,
+};
+const variantFiles: string[] = values.variant ?? [];
+if (positionals.length > 1) usage(`unexpected argument ${positionals[1]}`);
+const file = positionals[0];
 if (!file) usage('no scenario file');
 
 let base;
