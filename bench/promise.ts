@@ -33,7 +33,7 @@ import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { compileWorkshop, type WorkshopSnapshot } from '../src/app/compile.js';
 import { generateBookings, readScenarioFile } from '../src/app/demo.js';
-import { fixedRulePromise, isQualified, plannedMinutes, standardMinutes } from '../src/domain/rules/index.js';
+import { fixedRulePromise, isQualified, jobWeight, plannedMinutes, standardMinutes } from '../src/domain/rules/index.js';
 import type { Appointment, Bay, Operation, Technician, Workshop } from '../src/model/workshop.js';
 import { solve, verifyPlan, type JobFact, type OpFact, type Plan, type SchedulingModel } from '../src/domain/scheduling/index.js';
 import {
@@ -317,7 +317,7 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
         ops.push(f); opCodes.push(o.opCode); opStates.push(o); jobOps.push(idx);
       }
       if (!jobOps.length) continue;
-      jobs.push({ key: v.key, release: Math.min(...jobOps.map((i) => ops[i].release)), due: v.promise - BUFFER, weight: v.waiter ? s.workshop.policy.waiterWeight : 1, ops: jobOps });
+      jobs.push({ key: v.key, release: Math.min(...jobOps.map((i) => ops[i].release)), due: v.promise - BUFFER, weight: jobWeight({ waiter: v.waiter, highPriority: false }, s.workshop.policy), ops: jobOps });
       jobVehicle.push(v);
     }
     let model: SchedulingModel = { ...base, horizonEnd: Math.min(base.horizonEnd, asOf + 14 * 1440), jobs, ops };
@@ -341,7 +341,7 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
         const waiter = r.transport === 'waiter';
         const key = `D${d}R${ri}`;
         const jobSpec: Omit<NewJobSpec, 'release'> = {
-          key, weight: waiter ? s.workshop.policy.waiterWeight : 1,
+          key, weight: jobWeight({ waiter, highPriority: false }, s.workshop.policy),
           ops: r.operations.map((o, k) => ({ ...opSpec(o.opCode, `${key}#${k}`), ...(o.partsEta ? { release: Math.round((Date.parse(o.partsEta) - originMs) / 60_000) } : {}) })),
         };
         const tb = performance.now();
@@ -381,7 +381,7 @@ async function replay(target: number, origin: DateTime, base: SchedulingModel, b
             const mu = Math.log(b) - s2 / 2 + Math.sqrt(s2) * new Rng(hashSeed(`${SEED}/${k2}`)).normal();
             trueMuByKey.set(k2, mu);
             const release = o.partsEta ? Math.round((Date.parse(o.partsEta) - originMs) / 60_000) : -Infinity;
-            return { key: k2, opCode: o.opCode, stdMin: Math.round(cat.standardHours * 60), release, status: 'pending', tech: -1, bay: -1, start: -1, end: -1, trueMu: mu, remaining: 0, plannedRemaining: 0 } as OpState;
+            return { key: k2, opCode: o.opCode, stdMin: standardMinutes(cat.standardHours), release, status: 'pending', tech: -1, bay: -1, start: -1, end: -1, trueMu: mu, remaining: 0, plannedRemaining: 0 } as OpState;
           }),
         };
         vehicles.push(v);
