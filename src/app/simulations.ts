@@ -18,6 +18,7 @@ import { simulateReplication } from '../domain/simulation/engine.js';
 import { applyPatch, PatchError, type PatchOperation } from '../domain/simulation/patch.js';
 import { comparePaired, summarise, type ScenarioSummary, type VariantComparison } from '../domain/simulation/report.js';
 import type { ReplicationResult, SimWorld } from '../domain/simulation/types.js';
+import { standardMinutes, type PromisePolicy } from '../domain/rules/index.js';
 import { DomainError } from './errors.js';
 import { parseOrThrow } from './validate.js';
 import type { AppContext } from './context.js';
@@ -34,6 +35,18 @@ export interface CompileOptions {
 }
 
 const META = { version: 1, createdAt: '2027-01-01T00:00:00Z', updatedAt: '2027-01-01T00:00:00Z' };
+
+/** The scenario's workshop policy as plain data (every field of rules/policy.ts; the schema fills the defaults). */
+function policyOf(p: Scenario['workshop']['policy']): PromisePolicy {
+  return {
+    targetOnTime: p.targetOnTime,
+    handoverBufferMinutes: p.handoverBufferMinutes,
+    waiterWeight: p.waiterWeight,
+    priorityWeight: p.priorityWeight,
+    promiseHeadroom: p.promiseHeadroom,
+    waiterMaxWaitMinutes: p.waiterMaxWaitMinutes,
+  };
+}
 
 /** Scenario → engine world (plain data). */
 export function compileScenario(s: Scenario, opts: CompileOptions): SimWorld {
@@ -97,7 +110,7 @@ export function compileScenario(s: Scenario, opts: CompileOptions): SimWorld {
     const t = truth?.opCodes[o.opCode];
     return {
       opCode: o.opCode,
-      standardMinutes: Math.max(1, Math.round(o.standardHours * 60)),
+      standardMinutes: standardMinutes(o.standardHours),
       cv: o.cv,
       splittable: o.splittable,
       parallel: o.parallel,
@@ -132,14 +145,8 @@ export function compileScenario(s: Scenario, opts: CompileOptions): SimWorld {
     jobKinds,
     lanes: lanes.map((l) => ({ id: l.id, servers: l.servers })),
     slotMinutes: s.workshop.slotMinutes,
-    policy: {
-      targetOnTime: s.workshop.policy.targetOnTime,
-      // the service's rule (app/promises.ts headroomOf): promise at target + headroom, capped
-      promiseQuantile: Math.min(0.999, s.workshop.policy.targetOnTime + Math.min(s.workshop.policy.promiseHeadroom, (1 - s.workshop.policy.targetOnTime) / 2)),
-      bufferMinutes: s.workshop.policy.handoverBufferMinutes,
-      waiterWeight: s.workshop.policy.waiterWeight,
-      priorityWeight: s.workshop.policy.priorityWeight,
-    },
+    // the workshop's own policy, as the service runs it: the engine applies the rules (src/domain/rules) to it
+    policy: policyOf(s.workshop.policy),
     reception: { advisors: s.workshop.reception.advisors, checkInMinutes: s.workshop.reception.checkInMinutes, checkInCv: s.workshop.reception.checkInCv },
     demand: {
       appointmentsPerDay: WEEKDAYS.map((w) => d.appointmentsPerDay[w]),

@@ -4,6 +4,7 @@
  * workshop zone, DST-aware, via the same compiler the service uses); the engine only sees integer
  * minutes. Minute 0 is midnight of the first simulated day in the workshop zone.
  */
+import type { PromisePolicy } from '../rules/policy.js';
 
 export interface SimOpType {
   opCode: string;
@@ -62,8 +63,8 @@ export interface SimWorld {
   jobKinds: SimJobKind[];
   lanes: SimLane[];
   slotMinutes: number;
-  /** promiseQuantile: the quantile promised (target + the workshop's headroom), as the service does */
-  policy: { targetOnTime: number; promiseQuantile?: number; bufferMinutes: number; waiterWeight: number; priorityWeight: number };
+  /** the workshop's own promise policy (rules/policy.ts), as the service runs it */
+  policy: PromisePolicy;
   reception: { advisors: number; checkInMinutes: number; checkInCv: number };
   demand: {
     appointmentsPerDay: number[]; // by weekday 0..6
