@@ -43,12 +43,12 @@ function specOf(s: Replication, ro: Ro, arrival: number): NewJobSpec {
 
 /**
  * The 'insertion' booking's service rule, the latest acceptable planned ready time of a booking
- * arriving at `arrival`: a waiter within standard time + 60 min; a drop-off by the close of its
+ * arriving at `arrival`: a waiter within the policy's longest wait; a drop-off by the close of its
  * day (a further open day per 8 h of standard time, one more when `lenient`: walk-ins).
  */
 function acceptBy(s: Replication, ro: Ro, arrival: number, lenient: boolean): number {
   const { W } = s;
-  if (ro.waiter) return arrival + ro.std + 60;
+  if (ro.waiter) return arrival + s.policy.waiterMaxWaitMinutes;
   const d = dayOf(W, arrival);
   const extra = Math.floor(ro.std / 480) + (lenient ? 1 : 0);
   const dd = extra > 0 ? nextOpenDay(W, d + 1, extra - 1) : d;
@@ -85,7 +85,7 @@ function bookViaAvailability(s: Replication, ro: Ro, slots: number[], now: numbe
   const res = availability(ctx, {
     slots, job, jobAt: (start) => specOf(s, ro, start), waiter: ro.waiter,
     target: s.policy.targetOnTime, headroom: s.promiseQ - s.policy.targetOnTime, bufferMinutes: s.policy.handoverBufferMinutes, days: s.openDays,
-    maxWaitMinutes: ro.waiter ? ro.std + 60 : undefined, stopAtFirst: true, firstVictimOnly: true,
+    maxWaitMinutes: ro.waiter ? s.policy.waiterMaxWaitMinutes : undefined, stopAtFirst: true, firstVictimOnly: true,
   });
   s.counts.quotes += res.simulated;
   const acc = res.accepted;
