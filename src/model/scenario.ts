@@ -92,7 +92,7 @@ export const Scenario = z
           .default('availability')
           .meta({
             description:
-              "appointment booking: 'availability' (default) = the service's policy: the promise engine's availability (promise rules, no existing promise pushed below target), the customer taking the first offered slot from the wanted time (hourly that day, then the same time on the next days); 'insertion' = a faster approximation: gap insertion with a same-day rule for drop-offs and std + 60 min for waiters, existing promises not protected (about 2× faster)",
+              "appointment booking: 'availability' (default) = the service's policy: the promise engine's availability (promise rules, no existing promise pushed below target), the customer taking the first offered slot from the wanted time (hourly that day, then the same time on the next days); 'insertion' = a faster approximation: gap insertion with a same-day rule for drop-offs and the booking verdict's for waiters (same day, within waiterMaxWaitMinutes), existing promises not protected (about 2× faster)",
           }),
       })
       .optional()

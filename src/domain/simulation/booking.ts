@@ -7,19 +7,20 @@
  *     'availability' (default): the promise engine's availability search (`availability`: the
  *       promise rule, the booking verdict, no existing promise hurt) over the candidates and the
  *       later hours of their days, as a customer shown the list takes the first offered slot;
- *     'insertion': the first candidate where gap insertion (`insertJob`, nothing moves) finishes
- *       within the service rule (`acceptBy`).
+ *     'insertion': the first candidate where gap insertion (`insertJob`, nothing moves) passes
+ *       the booking verdict (rules/verdict.ts) on its planned ready time (a waiter the same day
+ *       and within the policy's longest wait) and a drop-off is ready by the close of its day.
  *    No slot: the request is turned away. The booked insertion becomes the current plan.
  *  - The promise is made at check-in: the promise rule (rules/promise.ts) on the promise engine's
  *    forecast of the vehicle in the current plan; walk-ins are inserted at check-in (a drop-off
- *    may be promised for the next open day) and promised on the insertion's forecast. Without a
+ *    may be promised for the next open day; the same verdict) and promised on the insertion's forecast. Without a
  *    forecast (not in the plan), the industry's fixed rule.
  */
 import { JobForecast, InsertionSimulation } from '../promise/index.js';
 import { insertJob, type NewJobSpec } from '../promise/insert.js';
 import { PromiseContext } from '../promise/context.js';
 import { availability } from '../promise/availability.js';
-import { fixedRulePromise, roundUpToGrid } from '../rules/index.js';
+import { bookingVerdict, fixedRulePromise, roundUpToGrid } from '../rules/index.js';
 import { closeOf, dayOf, nextOpenDay } from './calendar.js';
 import { adopt, forget, promiseSimulation, timelinesOf, weightOf } from './planning.js';
 import { EV, ST, push, type Replication, type Ro } from './state.js';
@@ -42,9 +43,10 @@ function specOf(s: Replication, ro: Ro, arrival: number): NewJobSpec {
 }
 
 /**
- * The 'insertion' booking's service rule, the latest acceptable planned ready time of a booking
- * arriving at `arrival`: a waiter within the policy's longest wait; a drop-off by the close of its
- * day (a further open day per 8 h of standard time, one more when `lenient`: walk-ins).
+ * The latest acceptable ready time of a booking arriving at `arrival`, the solver's due until a
+ * promise is made: a waiter within the policy's longest wait (the booking verdict also wants it
+ * the same day); a drop-off by the close of its day (a further open day per 8 h of standard time,
+ * one more when `lenient`: walk-ins), the 'insertion' booking's same-day rule.
  */
 function acceptBy(s: Replication, ro: Ro, arrival: number, lenient: boolean): number {
   const { W } = s;
@@ -101,7 +103,13 @@ export function place(s: Replication, ro: Ro, arrival: number, now: number, leni
   const buffer = s.policy.handoverBufferMinutes;
   const spec = specOf(s, ro, arrival);
   const ins = insertJob(s.plan.model, s.plan.plan, spec, timelinesOf(s));
-  if (!ins.ok || ins.plannedFinish + buffer > acceptBy(s, ro, arrival, lenient)) return false;
+  // the booking verdict on the planned ready time (a lower bound of the promise), as the
+  // availability search screens a slot; drop-offs must also meet the insertion's same-day rule
+  const verdict = bookingVerdict({
+    now, arrival, promise: ins.ok ? ins.plannedFinish + buffer : null, horizonEnd: s.plan.model.horizonEnd, waiter: ro.waiter,
+    dayEnd: s.openDays.find((d) => d.end > arrival)?.end, waiterMaxWaitMinutes: s.policy.waiterMaxWaitMinutes, hurts: 0,
+  });
+  if (!verdict.bookable || !ins.ok || (!ro.waiter && ins.plannedFinish + buffer > acceptBy(s, ro, arrival, lenient))) return false;
   ro.due = acceptBy(s, ro, arrival, lenient);
   let isim: InsertionSimulation | undefined;
   if (withPromise) {
