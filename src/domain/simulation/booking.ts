@@ -86,7 +86,7 @@ function bookViaAvailability(s: Replication, ro: Ro, slots: number[], now: numbe
   const ctx = new PromiseContext({ model: ps.model, plan: ps.plan, opCodes: ps.opCodes, durations: s.durations }, {}, { screen: sim, full: sim, timelines: timelinesOf(s) });
   const res = availability(ctx, {
     slots, job, jobAt: (start) => specOf(s, ro, start), waiter: ro.waiter,
-    target: s.policy.targetOnTime, headroom: s.promiseQ - s.policy.targetOnTime, bufferMinutes: s.policy.handoverBufferMinutes, days: s.openDays,
+    target: s.policy.targetOnTime, headroom: s.policy.promiseHeadroom, bufferMinutes: s.policy.handoverBufferMinutes, days: s.openDays,
     maxWaitMinutes: ro.waiter ? s.policy.waiterMaxWaitMinutes : undefined, stopAtFirst: true, firstVictimOnly: true,
   });
   s.counts.quotes += res.simulated;
