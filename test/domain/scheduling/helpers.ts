@@ -1,5 +1,11 @@
 import type { OpFact, SchedulingModel } from '../../../src/domain/scheduling/model.js';
 
+/**
+ * A wall-clock budget no test run reaches: tests end the search with maxIterations, so the plan is
+ * the same on a loaded CI machine as on a quiet one.
+ */
+export const NO_CLOCK = 600_000;
+
 /** one tech, optional bay; ops given as partial facts */
 export function tinyModel(over: Partial<Omit<SchedulingModel, 'ops'>> & { ops: Partial<OpFact>[] }): SchedulingModel {
   const ops: OpFact[] = over.ops.map((o, i) => ({

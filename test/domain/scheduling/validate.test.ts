@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { unionIntervals, validateModel } from '../../../src/domain/scheduling/model.js';
 import { solve } from '../../../src/domain/scheduling/solve.js';
 import { verifyPlan } from '../../../src/domain/scheduling/verify.js';
-import { tinyModel } from './helpers.js';
+import { NO_CLOCK, tinyModel } from './helpers.js';
 
 describe('validateModel', () => {
   it('accepts a sound model', () => {
@@ -36,7 +36,7 @@ describe('validateModel', () => {
   });
   it('solve leaves invalid ops (and their successors) unscheduled with the reason, schedules the rest', async () => {
     const m = tinyModel({ ops: [{ key: 'a', alternatives: [] }, { key: 'b', preds: [0] }, { key: 'c', job: 1 }] });
-    const res = await solve(m, { objective: 'workshop', timeLimitMs: 50, seed: 1, maxIterations: 10 });
+    const res = await solve(m, { objective: 'workshop', timeLimitMs: NO_CLOCK, seed: 1, maxIterations: 10 });
     expect(res.plan.unscheduled.map((u) => u.op)).toEqual([0, 1]);
     expect(res.plan.unscheduled[0].reason).toContain('no_qualified_technician');
     expect(res.plan.unscheduled[1].reason).toContain('predecessor a');
