@@ -11,8 +11,9 @@
  *       the booking verdict (rules/verdict.ts) on its planned ready time (a waiter the same day
  *       and within the policy's longest wait) and a drop-off is ready by the close of its day.
  *    No slot: the request is turned away. The booked insertion becomes the current plan.
- *  - The promise is made at check-in: the promise rule (rules/promise.ts) on the promise engine's
- *    forecast of the vehicle in the current plan; walk-ins are inserted at check-in (a drop-off
+ *  - The promise is made at check-in: the promise rule (rules/promise.ts: the ready-time quantile
+ *    at target + headroom, on the grid, a drop-off's moved to the next opening when it falls while
+ *    closed) on the promise engine's forecast of the vehicle in the current plan; walk-ins are inserted at check-in (a drop-off
  *    may be promised for the next open day; the same verdict) and promised on the insertion's forecast. Without a
  *    forecast (not in the plan), the industry's fixed rule.
  */
@@ -20,7 +21,7 @@ import { JobForecast, InsertionSimulation } from '../promise/index.js';
 import { insertJob, type NewJobSpec } from '../promise/insert.js';
 import { PromiseContext } from '../promise/context.js';
 import { availability } from '../promise/availability.js';
-import { bookingVerdict, fixedRulePromise, roundUpToGrid } from '../rules/index.js';
+import { bookingVerdict, fixedRulePromise, promiseMinute } from '../rules/index.js';
 import { closeOf, dayOf, nextOpenDay } from './calendar.js';
 import { adopt, forget, promiseSimulation, timelinesOf, weightOf } from './planning.js';
 import { EV, ST, push, type Replication, type Ro } from './state.js';
@@ -98,6 +99,9 @@ function bookViaAvailability(s: Replication, ro: Ro, slots: number[], now: numbe
   return acc.start;
 }
 
+/** The promise rule on a ready-time quantile: on the grid; a drop-off's that falls while closed moves to the next opening. */
+const promiseOf = (s: Replication, ro: Ro, readyQuantile: number) => promiseMinute(readyQuantile, { waiter: ro.waiter, openRanges: s.openDays });
+
 /** Tries to place the RO arriving at `arrival`; on success adopts the insertion and, `withPromise`, sets the promise. */
 export function place(s: Replication, ro: Ro, arrival: number, now: number, lenient: boolean, withPromise: boolean): boolean {
   const buffer = s.policy.handoverBufferMinutes;
@@ -117,7 +121,7 @@ export function place(s: Replication, ro: Ro, arrival: number, now: number, leni
     s.counts.quotes++;
     isim = new InsertionSimulation(promiseSimulation(s, now), { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
     const fc = isim.forecastJob(ins.job, buffer);
-    ro.promise = fc ? roundUpToGrid(fc.quantile(s.promiseQ)) : fixedRulePromise(arrival, ro.std / 60);
+    ro.promise = fc ? promiseOf(s, ro, fc.quantile(s.promiseQ)) : fixedRulePromise(arrival, ro.std / 60);
   }
   adopt(s, ro, ins, isim);
   return true;
@@ -165,7 +169,7 @@ export function promiseAtCheckIn(s: Replication, ro: Ro, now: number): number {
   if (!c) return fixedRulePromise(now, ro.std / 60);
   const buffer = s.policy.handoverBufferMinutes;
   const fc = new JobForecast(job, ro.key, Float64Array.from(c).sort(), buffer, []);
-  const p = roundUpToGrid(fc.quantile(s.promiseQ));
+  const p = promiseOf(s, ro, fc.quantile(s.promiseQ));
   model.jobs[job].due = p - buffer;
   return p;
 }
