@@ -58,7 +58,7 @@ export function openCal(W: SimWorld, now: number, end: number): number[] {
   return out;
 }
 
-/** 24 hour-of-day weights restricted to a day's opening intervals (an hour counts if it opens ≥ 60 min before close). */
+/** 24 hour-of-day weights restricted to a day's opening intervals (an hour counts if it overlaps one and starts more than 30 min before its close). */
 export function hoursWithin(profile: readonly number[], open: readonly number[], dayStart: number): number[] {
   return profile.map((w, h) => {
     if (w <= 0) return 0;

@@ -114,6 +114,11 @@ function endDay(s: Replication): void {
 }
 
 export async function simulateReplication(world: SimWorld, opts: ReplicationOptions): Promise<ReplicationResult> {
+  return replicationResult(await runReplication(world, opts));
+}
+
+/** Runs one replication to its end and returns its final state (the repair orders, the plan, the accumulators). */
+export async function runReplication(world: SimWorld, opts: ReplicationOptions): Promise<Replication> {
   const s = newReplication(world, opts);
   const W = world;
   // days first: at equal times a day start (absences, replan) precedes the requests of that minute
@@ -140,5 +145,5 @@ export async function simulateReplication(world: SimWorld, opts: ReplicationOpti
       case EV.replan: await replan(s, t); dispatchAll(s, t); break;
     }
   }
-  return replicationResult(s);
+  return s;
 }
