@@ -106,7 +106,7 @@ describe('job clock of work in progress across a night', () => {
       await s2.req('POST', `/v1/appointments/${a.id}/events`, { type: 'op_started', opIndex: 0, technicianId: w2.techId, bayId: w2.bayId });
       // next morning 08:30: 1.5 h worked yesterday (15:00–16:30) + 1 h today (07:30–08:30) of 4 h planned (4.4 h ÷ 1.1)
       clock.set(Date.parse('2026-11-25T07:30:00Z'));
-      const plan = await s2.req('POST', `/v1/workshops/${w2.id}/plan`, { timeLimitMs: 50 });
+      const plan = await s2.req('POST', `/v1/workshops/${w2.id}/plan`, {}); // SOLVER_MAX_ITERATIONS, not a wall-clock budget
       const mine = plan.body.assignments.find((x: { appointmentId: string }) => x.appointmentId === a.id);
       expect(mine.end).toBe('2026-11-25T10:00:00+01:00'); // 1.5 h left, not the 10% floor a wall clock would give
     } finally {

@@ -23,7 +23,9 @@ describe('POST /v1/queueing/estimate', () => {
     const r = await s.req('POST', '/v1/queueing/estimate', { model: 'mmc', arrivalRate: 1, serviceRate: 0.25, servers: 3 });
     expect(r.status).toBe(200);
     expect(r.body.stable).toBe(false);
-    expect(r.body.growth).toBeDefined();
+    // λ − cμ = 1 − 3 × 0.25 = 0.25 customers per minute; the wait of later arrivals grows by 0.25 / 0.75
+    expect(r.body.growth.queueGrowthPerMinute).toBeCloseTo(0.25, 12);
+    expect(r.body.growth.waitGrowthPerMinute).toBeCloseTo(1 / 3, 12);
     expect(r.body.meanWait).toBeUndefined();
   });
 

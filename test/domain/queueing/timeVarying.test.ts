@@ -25,7 +25,9 @@ describe('time-varying M(t)/M/c(t)', () => {
     expect(r.periods[0].meanQueue!).toBeLessThan(s.meanQueue);
   });
 
-  it('ODE agrees with the simulator hour by hour on a short peaked day (within 2 CI half-widths)', () => {
+  // 2.5 half-widths of a 6000-replication 95% interval = 4.9 standard errors: with 24 checks, a
+  // correct change to the order of the random draws fails one with probability < 1e-4
+  it('ODE agrees with the simulator hour by hour on a short peaked day (within 2.5 CI half-widths)', () => {
     const ode = timeVarying({ arrivalRates: RATES, servers: BAYS, serviceRate: 1 / MEAN, waitThresholds: [10] });
     const des = simulateQueue(
       { servers: BAYS, arrivals: { rate: RATES }, service: { mean: MEAN }, waitThresholds: [10] },
@@ -34,10 +36,10 @@ describe('time-varying M(t)/M/c(t)', () => {
     for (let h = 0; h < PER_HOUR.length; h++) {
       const d = des.perPeriod![h];
       const o = ode.periods[h];
-      expect(Math.abs(o.meanWait! - d.meanWait.mean), `hour ${h} wait`).toBeLessThan(2 * d.meanWait.halfWidth!);
-      expect(Math.abs(o.meanQueue! - d.meanQueue.mean), `hour ${h} queue`).toBeLessThan(2 * d.meanQueue.halfWidth!);
-      expect(Math.abs(o.waitTail[0].p! - d.waitTail[0].p.mean), `hour ${h} tail`).toBeLessThan(2 * d.waitTail[0].p.halfWidth! + 1e-3);
-      expect(Math.abs(o.utilisation! - d.utilisation.mean), `hour ${h} util`).toBeLessThan(2 * d.utilisation.halfWidth! + 1e-3);
+      expect(Math.abs(o.meanWait! - d.meanWait.mean), `hour ${h} wait`).toBeLessThan(2.5 * d.meanWait.halfWidth!);
+      expect(Math.abs(o.meanQueue! - d.meanQueue.mean), `hour ${h} queue`).toBeLessThan(2.5 * d.meanQueue.halfWidth!);
+      expect(Math.abs(o.waitTail[0].p! - d.waitTail[0].p.mean), `hour ${h} tail`).toBeLessThan(2.5 * d.waitTail[0].p.halfWidth! + 1e-3);
+      expect(Math.abs(o.utilisation! - d.utilisation.mean), `hour ${h} util`).toBeLessThan(2.5 * d.utilisation.halfWidth! + 1e-3);
     }
     expect(ode.peak!.period).toBe(2);
   });
