@@ -39,7 +39,8 @@ export interface OpenRange { start: number; end: number }
 export function promiseMinute(readyQuantile: number, opts: { waiter: boolean; openRanges?: readonly OpenRange[]; grid?: number }): number {
   const promise = roundUpToGrid(readyQuantile, opts.grid);
   if (opts.waiter || !opts.openRanges?.length) return promise;
-  const next = opts.openRanges.find((r) => r.end > promise);
+  // ready at closing time is ready (the customer collects as the doors close)
+  const next = opts.openRanges.find((r) => r.end >= promise);
   return next && promise < next.start ? next.start : promise;
 }
 

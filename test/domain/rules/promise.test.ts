@@ -21,6 +21,7 @@ describe('the promise rule', () => {
     expect(promiseMinute(1101, { waiter: false, openRanges: open })).toBe(1920);
     expect(promiseMinute(1101, { waiter: true, openRanges: open })).toBe(1105);
     expect(promiseMinute(1000.2, { waiter: false, openRanges: open })).toBe(1005);
+    expect(promiseMinute(1078, { waiter: false, openRanges: open })).toBe(1080); // at closing: stays
     expect(promiseMinute(3000, { waiter: false, openRanges: open })).toBe(3000); // after the last known range: as computed
     expect(promiseMinute(1101, { waiter: false })).toBe(1105);
   });
