@@ -161,9 +161,15 @@ describe('workshop engine', () => {
       const m = generateWorkshop({ seed, techs: 5, bays: 4, ops: 50, days: 2 });
       const r = await solve(m, { objective: 'workshop', timeLimitMs: NO_CLOCK, seed, maxIterations: 60 });
       feasible(m, r.plan);
-      feasible(m, dispatchFifo(m, 'workshop'));
-      // never worse than the construction (more ops scheduled counts first, then the weighted total)
-      if (r.plan.unscheduled.length === 0) expect(r.plan.objective.total).toBeLessThanOrEqual(r.stats.constructionObjective);
+      const fifo = dispatchFifo(m, 'workshop');
+      feasible(m, fifo);
+      // the checker accepts unscheduled work, so count it: these generated workshops leave some ops
+      // undoable (released after the horizon, no qualified slot); the search schedules at least
+      // what FIFO dispatch does, and says why for each op it leaves out
+      expect(r.plan.unscheduled.length).toBeLessThanOrEqual(fifo.unscheduled.length);
+      for (const u of r.plan.unscheduled) expect(u.reason).toMatch(/release_after_horizon|no free slot/);
+      // never worse than the construction (the total counts unscheduled ops first, then the weighted terms)
+      expect(r.plan.objective.total).toBeLessThanOrEqual(r.stats.constructionObjective);
       const mk = await solve(m, { objective: 'makespan', timeLimitMs: NO_CLOCK, seed, maxIterations: 30, lp: false });
       feasible(m, mk.plan);
     }
