@@ -5,7 +5,8 @@
  * Minute 0 is the start of the as-of day in the workshop zone.
  */
 import { DateTime } from 'luxon';
-import { isQualified, jobWeight, plannedMinutes, standardMinutes } from '../domain/rules/index.js';
+import { isQualified, jobWeight, plannedMinutes, rawEquivalent, standardMinutes } from '../domain/rules/index.js';
+import { openPromiseScales } from './calibration.js';
 import type { Appointment, Bay, Operation, Technician, Workshop } from '../model/workshop.js';
 import type { JobFact, OpFact, SchedulingModel } from '../domain/scheduling/index.js';
 import { buildCalendar, msToMin, shiftsToWeekly } from '../domain/calendar/index.js';
@@ -19,6 +20,8 @@ export interface WorkshopSnapshot {
   operations: Operation[];
   /** open repair orders (booked, checked in, in progress) */
   appointments: Appointment[];
+  /** the calibration scale each open promise Baywise made is read with (app/calibration.ts); absent: 1 */
+  promiseScales?: Map<string, number>;
 }
 
 export interface OpRef {
@@ -56,6 +59,7 @@ export function loadSnapshot(store: Store, workshopId: string, workshop?: Worksh
     technicians: store.technicians.all(workshopId).filter((t) => t.active),
     operations: store.operations.all(workshopId),
     appointments: store.appointments.find(workshopId, { status: ['booked', 'checked_in', 'in_progress'] }),
+    promiseScales: openPromiseScales(store, w),
   };
 }
 
@@ -109,7 +113,7 @@ export function compileWorkshop(
     }
     return cal;
   };
-  const ctx: JobCompileContext = { snap, originMs, asOfMin, toMs, techIndex, bayIndex, catalogue, baysByCap, pastWork };
+  const ctx: JobCompileContext = { snap, originMs, asOfMin, asOfMs, toMs, techIndex, bayIndex, catalogue, baysByCap, pastWork };
   for (const a of [...snap.appointments, ...(opts.extraAppointments ?? [])]) {
     const r = compileJob(ctx, a, ops.length, jobs.length);
     if (!r) continue;
@@ -135,6 +139,8 @@ export interface JobCompileContext {
   snap: WorkshopSnapshot;
   originMs: number;
   asOfMin: number;
+  /** the exact as-of instant (asOfMin is its minute, floored) */
+  asOfMs: number;
   toMs: number;
   techIndex: Map<string, number>;
   bayIndex: Map<string, number>;
@@ -192,10 +198,13 @@ export function compileJob(
     if (o.status === 'in_progress' && o.technicianId && techIndex.has(o.technicianId)) {
       const tech = techIndex.get(o.technicianId)!;
       const planned = alternatives.find((x) => x.tech === tech)?.minutes ?? stdMin;
+      // model minutes are whole minutes: the start is floored to its minute, the job clock (exact,
+      // from instants with seconds and milliseconds) is counted exactly and the remaining work is
+      // rounded up, so the frozen span is an integer interval whatever instants the floor reported
       const started = o.startedAt ? msToMin(Date.parse(o.startedAt), originMs) : asOfMin;
-      const clockFrom = o.resumedAt ? msToMin(Date.parse(o.resumedAt), originMs) : started;
-      const worked = (o.workedMinutes ?? 0) + workingMinutes(pastWork(tech), clockFrom, asOfMin);
-      const remaining = Math.max(planned - worked, Math.ceil(planned * 0.1), 5);
+      const clockFromMs = Date.parse(o.resumedAt ?? o.startedAt ?? '') || c.asOfMs;
+      const worked = (o.workedMinutes ?? 0) + workingMinutes(pastWork(tech), (clockFromMs - originMs) / 60_000, (c.asOfMs - originMs) / 60_000);
+      const remaining = Math.max(Math.ceil(planned - worked - 1e-9), Math.ceil(planned * 0.1), 5);
       fact.fixed = {
         tech,
         bay: o.bayId && bayIndex.has(o.bayId) ? bayIndex.get(o.bayId)! : -1,
@@ -212,8 +221,12 @@ export function compileJob(
   });
   if (!jobOps.length) return null;
   const weight = jobWeight({ waiter: a.transport === 'waiter', highPriority: a.priority === 'high' }, w.policy);
-  const due = a.promisedAt ? msToMin(Date.parse(a.promisedAt), originMs) - w.policy.handoverBufferMinutes : null;
-  return { ops, opRefs, job: { key: a.id, release: Math.min(...ops.map((o) => o.release)), due, weight, ops: jobOps } };
+  const promiseMin = a.promisedAt ? msToMin(Date.parse(a.promisedAt), originMs) : null;
+  const due = promiseMin === null ? null : promiseMin - w.policy.handoverBufferMinutes;
+  // a calibrated promise is read on the forecast at its raw equivalent (rules/calibration.ts)
+  const scale = snap.promiseScales?.get(a.id) ?? 1;
+  const forecastDue = promiseMin === null || scale === 1 ? due : rawEquivalent(msToMin(Date.parse(a.plannedArrival), originMs), promiseMin, scale) - w.policy.handoverBufferMinutes;
+  return { ops, opRefs, job: { key: a.id, release: Math.min(...ops.map((o) => o.release)), due, ...(forecastDue !== due ? { forecastDue } : {}), weight, ops: jobOps } };
 }
 
 /** Minutes of [from, to) that fall inside the flat interval list cal. */

@@ -42,6 +42,11 @@ export interface JobFact {
   key: string;
   release: number;
   due: number | null;
+  /**
+   * the due the forecast reads probabilities at, when the promise was calibrated (rules/calibration.ts:
+   * the raw equivalent of promise − buffer); the solver keeps `due`
+   */
+  forecastDue?: number | null;
   weight: number;
   ops: number[];
 }
@@ -102,6 +107,7 @@ export type ModelIssueCode =
   | 'precedence_cycle'
   | 'no_qualified_technician'
   | 'release_after_horizon'
+  | 'invalid_release'
   | 'no_eligible_bay'
   | 'op_longer_than_any_interval'
   | 'not_enough_working_time'
@@ -259,6 +265,8 @@ export function validateModel(model: SchedulingModel): ModelIssue[] {
       const f = op.fixed;
       if (!Number.isInteger(f.tech) || f.tech < 0 || f.tech >= model.techs.length || !Number.isInteger(f.bay) || f.bay < -1 || f.bay >= model.bays.length || !(f.end >= f.start)) {
         push('invalid_fixed', key, `operation ${key} is fixed to an unknown technician/bay or has end before start`);
+      } else if (!Number.isInteger(f.start) || !Number.isInteger(f.end)) {
+        push('invalid_fixed', key, `operation ${key} is fixed to a span that is not in whole minutes (${f.start}-${f.end})`);
       }
       return; // in progress: nothing else to decide
     }
@@ -287,6 +295,11 @@ export function validateModel(model: SchedulingModel): ModelIssue[] {
     }
     const job = refOk[oi] ? model.jobs[op.job] : undefined;
     const release = Math.max(op.release, job?.release ?? -Infinity);
+    if (!Number.isInteger(release)) {
+      // model minutes are whole minutes: a fractional release would give a plan off the minute grid
+      push('invalid_release', key, `operation ${key} is released at ${release}, not a whole minute`);
+      return;
+    }
     if (release >= model.horizonEnd) {
       push('release_after_horizon', key, `operation ${key} is released at ${release}, at or after the planning horizon end ${model.horizonEnd}`);
       return;

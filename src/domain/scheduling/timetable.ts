@@ -8,7 +8,7 @@
  * the calendars (one interval for non-splittable ops; for splittable ops the span is held whole and
  * the processing minutes are counted inside tech ∩ bay calendar).
  */
-import { firstEndAfter, intersectIntervals, techAvailability, type SchedulingModel } from './model.js';
+import { firstEndAfter, intersectIntervals, techAvailability, unionIntervals, type SchedulingModel } from './model.js';
 
 export { firstEndAfter };
 
@@ -114,6 +114,9 @@ export class Timetable {
       if (f.bay >= 0) insertBusy(this.base[this.T + f.bay], f.start, f.end);
       if (!op.parallel) insertBusy(this.base[this.T + this.B + op.job], f.start, f.end);
     }
+    // the floor may report two operations in progress at once on one technician, bay or vehicle:
+    // their spans overlap, and a busy list must stay disjoint for the searches, so they are merged
+    for (let r = 0; r < nRes; r++) if (this.base[r].length > 2) this.base[r] = unionIntervals(this.base[r], []);
     this.busy = this.base.map((b) => b.slice());
     this.techLast = this.baseTechLast.slice();
   }

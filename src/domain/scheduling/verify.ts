@@ -146,14 +146,19 @@ export function verifyPlan(model: SchedulingModel, plan: Pick<Plan, 'assignments
   const check = (groups: Map<number, number[]>, code: ViolationCode, what: (g: number) => string) => {
     for (const [g, list] of groups) {
       list.sort((x, y) => placed[x]!.start - placed[y]!.start || placed[x]!.end - placed[y]!.end);
-      let maxEnd = -Infinity, maxOp = -1;
+      // two operations in progress (fixed) may overlap: the floor reported both, the plan cannot
+      // change either; every planned operation must stay clear of all others
+      let maxEnd = -Infinity, maxOp = -1, maxPlannedEnd = -Infinity, maxPlannedOp = -1;
       for (const o of list) {
         const a = placed[o]!;
         if (a.end === a.start) continue;
-        if (a.start < maxEnd) {
-          v(code, model.ops[o].key, `operation ${model.ops[o].key} (${a.start}-${a.end}) overlaps ${model.ops[maxOp].key} on ${what(g)}`);
+        const fixed = !!model.ops[o].fixed;
+        const [end, other] = fixed ? [maxPlannedEnd, maxPlannedOp] : [maxEnd, maxOp];
+        if (a.start < end) {
+          v(code, model.ops[o].key, `operation ${model.ops[o].key} (${a.start}-${a.end}) overlaps ${model.ops[other].key} on ${what(g)}`);
         }
         if (a.end > maxEnd) { maxEnd = a.end; maxOp = o; }
+        if (!fixed && a.end > maxPlannedEnd) { maxPlannedEnd = a.end; maxPlannedOp = o; }
       }
     }
   };
