@@ -1,9 +1,16 @@
 /**
  * Planning use cases: replan a workshop (compile, solve warm-started from the stored plan,
- * persist), read the current plan (cached by workshop revision), and the dispatch board.
+ * check, persist), read the current plan (cached by workshop revision), and the dispatch board.
+ *
+ * Every plan the service keeps passes the independent checker (verify.ts). Should the solver ever
+ * fail or return a plan the checker refuses, that is our defect, never the caller's: the workshop
+ * keeps being answered from a fallback — the first-come-first-served construction when it passes
+ * the checker, else the better plan repaired (what the checker names taken off the plan) — the
+ * defect is reported (planningSeams.reportDefect: one error line on stderr) and the plan says so
+ * in `degraded` until the next replan.
  */
 import { DateTime } from 'luxon';
-import { solve, verifyPlan, type Assignment, type Plan, type SolveStats } from '../domain/scheduling/index.js';
+import { dispatchFifo, repairPlan, solve, verifyPlan, type Assignment, type Plan, type SchedulingModel, type SolveResult, type SolveStats, type Violation } from '../domain/scheduling/index.js';
 import type { Appointment } from '../model/workshop.js';
 import { compileWorkshop, loadSnapshot, type CompiledWorkshop, type WorkshopSnapshot } from './compile.js';
 import type { AppContext } from './context.js';
@@ -31,6 +38,62 @@ export interface PlanData {
   objective: Plan['objective'];
   lowerBound: number;
   stats: Omit<SolveStats, 'issues'> & { issues: number };
+  /** set when the plan is a fallback because the solver's plan failed the checker (or the solver failed) */
+  degraded?: PlanDegraded;
+}
+
+export interface PlanDegraded {
+  /** what went wrong, e.g. the checker's first finding on the solver's plan */
+  reason: string;
+  /** the plan served instead: the construction, or a plan repaired by taking operations off it */
+  fallback: 'construction' | 'repaired';
+  /** checker findings left on the fallback (empty unless even the repair could not satisfy it) */
+  violations: { code: string; op: string; message: string }[];
+}
+
+export interface PlanDefect {
+  workshopId: string;
+  revision: number;
+  asOfMs: number;
+  reason: string;
+  /** what the checker found on the solver's plan */
+  violations: Violation[];
+  fallback: PlanDegraded['fallback'];
+  /** findings left on the fallback */
+  left: number;
+}
+
+/**
+ * Seams of the replan: the solver it calls and where a defect is reported. Tests replace them to
+ * force the degraded path (an invalid solver result) and to see what is reported.
+ */
+export const planningSeams = {
+  solve: solve as (model: SchedulingModel, opts: Parameters<typeof solve>[1]) => Promise<SolveResult>,
+  reportDefect(d: PlanDefect): void {
+    // the app layer has no logger: one pino-shaped error line on stderr (worker threads' stderr is the process's)
+    process.stderr.write(`${JSON.stringify({ level: 50, time: new Date().toISOString(), service: 'baywise', msg: 'plan rejected: answering from a fallback plan', ...d, violations: d.violations.slice(0, 10) })}\n`);
+  },
+};
+
+/** The plan to keep: the solver's when the checker passes it, else a checked fallback. */
+export function checkedPlan(model: SchedulingModel, solved: SolveResult | { error: unknown }): { plan: Plan; degraded?: PlanDegraded; rejected: Violation[] } {
+  let reason: string;
+  let candidate: Plan | null = null;
+  let rejected: Violation[] = [];
+  if ('plan' in solved) {
+    const violations = verifyPlan(model, solved.plan);
+    if (!violations.length) return { plan: solved.plan, rejected };
+    rejected = violations;
+    reason = `solver produced an infeasible plan: ${violations[0].code} ${violations[0].message}`;
+    candidate = solved.plan;
+  } else reason = `solver failed: ${(solved.error as Error)?.message ?? String(solved.error)}`;
+  const constructed = dispatchFifo(model, 'workshop');
+  const cv = verifyPlan(model, constructed);
+  if (!cv.length) return { plan: constructed, degraded: { reason, fallback: 'construction', violations: [] }, rejected };
+  const repairs = [repairPlan(model, constructed), ...(candidate ? [repairPlan(model, candidate)] : [])];
+  // the repair that keeps the checker happy and plans the most work
+  const best = repairs.sort((a, b) => a.violations.length - b.violations.length || a.plan.unscheduled.length - b.plan.unscheduled.length)[0];
+  return { plan: best.plan, degraded: { reason, fallback: 'repaired', violations: best.violations.map(({ code, op, message }) => ({ code, op, message })) }, rejected };
 }
 
 export interface PlanState {
@@ -88,18 +151,21 @@ export async function replan(
   const compiled = compileWorkshop(snapshot, asOfMs, { extraAppointments: opts.extraAppointments });
   const stored = ctx.store.plans.get(workshopId)?.data as PlanData | undefined;
   const seed = opts.seed ?? 1;
-  const result = await solve(compiled.model, {
-    objective: 'workshop',
+  const solveOpts = {
+    objective: 'workshop' as const,
     // what compiling took comes off the search, and a tenth of the budget is kept for the plan check
     timeLimitMs: Math.max(5, budgetMs * 0.9 - (performance.now() - started)),
     maxIterations: ctx.solverMaxIterations,
     seed,
     previous: previousFor(compiled, stored),
-  });
-  const violations = verifyPlan(compiled.model, result.plan);
-  // the independent checker guards every plan the service stores; a violation is our bug, not the caller's input
-  if (violations.length) throw new Error(`solver produced an infeasible plan: ${violations[0].code} ${violations[0].message}`);
-  const plan = result.plan;
+  };
+  const solved = await planningSeams.solve(compiled.model, solveOpts).catch((error: unknown) => ({ error }));
+  // the independent checker guards every plan the service stores; a violation is our bug, not the
+  // caller's input: the workshop is answered from a checked fallback and the defect reported
+  const { plan, degraded, rejected } = checkedPlan(compiled.model, solved);
+  if (degraded)
+    planningSeams.reportDefect({ workshopId, revision: snapshot.revision, asOfMs, reason: degraded.reason, violations: rejected, left: degraded.violations.length, fallback: degraded.fallback });
+  const result: Pick<SolveResult, 'stats'> = 'stats' in solved ? solved : { stats: { ...FAILED_STATS, elapsedMs: performance.now() - started } };
   const data: PlanData = {
     asOfMs,
     originMs: compiled.originMs,
@@ -110,6 +176,7 @@ export async function replan(
     objective: plan.objective,
     lowerBound: plan.lowerBound,
     stats: { ...result.stats, issues: result.stats.issues.length },
+    ...(degraded ? { degraded } : {}),
   };
   const state = { data, compiled, snapshot, plan };
   // a plan computed from an older revision answers the request that asked for it but is never
@@ -120,6 +187,11 @@ export async function replan(
   }
   return state;
 }
+
+const FAILED_STATS: SolveStats = {
+  engine: 'local-search', iterations: 0, elapsedMs: 0, constructionMs: 0, constructionObjective: 0, timeToBestMs: 0,
+  lowerBoundSource: 'combinatorial', lpStatus: null, opsMoved: null, aborted: false, issues: [],
+};
 
 function pick(c: CompiledWorkshop, op: number) {
   const r = c.opRefs[op];
@@ -166,6 +238,7 @@ export function presentPlan(state: PlanState) {
       end: at(a.endMin),
     })),
     unscheduled: data.unscheduled,
+    ...(data.degraded ? { degraded: data.degraded } : {}),
   };
 }
 

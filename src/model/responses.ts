@@ -28,6 +28,16 @@ export const PlanResponse = z
       z.object({ appointmentId: z.string(), opIndex: z.number().int(), opCode: z.string(), technicianId: z.string(), bayId: z.string().nullable(), start: When, end: When }),
     ),
     unscheduled: z.array(z.object({ appointmentId: z.string(), opIndex: z.number().int(), opCode: z.string(), reason: z.string() })),
+    degraded: z
+      .object({
+        reason: z.string().meta({ description: 'what went wrong, e.g. the plan checker’s first finding on the solver’s plan' }),
+        fallback: z.enum(['construction', 'repaired']).meta({
+          description: 'construction: the first-come-first-served dispatch plan; repaired: the operations the checker named were taken off the plan (listed in unscheduled)',
+        }),
+        violations: z.array(z.object({ code: z.string(), op: z.string(), message: z.string() })).meta({ description: 'checker findings left on the fallback (normally empty)' }),
+      })
+      .optional()
+      .meta({ description: 'present only when the solver failed or its plan failed the independent plan checker (a defect, logged): the plan is a checked fallback until the next replan' }),
   })
   .meta({ id: 'Plan' });
 
