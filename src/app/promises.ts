@@ -16,6 +16,7 @@ import {
   PromiseContext,
   type QuoteResult,
 } from '../domain/promise/index.js';
+import type { JobFact } from '../domain/scheduling/index.js';
 import { AppointmentInput, type Appointment, type Workshop } from '../model/workshop.js';
 import { toMinutes, WEEKDAYS } from '../model/common.js';
 import { compileJob, type OpRef } from './compile.js';
@@ -23,7 +24,8 @@ import type { AppContext } from './context.js';
 import { assertOpenBookWithin, buildAppointment, getAppointment, getWorkshop, msToZoned, toZoned } from './catalog.js';
 import { DomainError } from './errors.js';
 import { remember, replay, requestHash } from './idempotency.js';
-import { arrivalIsPast, bookingVerdict, POLICY_DEFAULTS, REFUSAL_MESSAGES, type PromisePolicy, type RefusalReason, type Verdict } from '../domain/rules/index.js';
+import { calibrationScales, segmentOf } from './calibration.js';
+import { arrivalIsPast, bookingVerdict, calibratedReady, promiseSegment, rawEquivalent, segmentScale, type Segment, POLICY_DEFAULTS, REFUSAL_MESSAGES, type PromisePolicy, type RefusalReason, type Verdict } from '../domain/rules/index.js';
 import { currentPlan, installPlan, type PlanState } from './planning.js';
 
 /** The workshop's promise policy, with the defaults (rules/policy.ts) for what an older document lacks. */
@@ -128,7 +130,7 @@ export async function quote(ctx: AppContext, workshopId: string, body: QuoteInpu
   const apt = tentative(ctx, w, 'quote', body);
   assertNotPast(ctx, apt.plannedArrival, asOfMs);
   const st = await promiseState(ctx, workshopId, asOfMs);
-  const d = decideQuote(st, w, apt);
+  const d = decideQuote(ctx, st, w, apt);
   return d.ok ? { ok: true as const, body: presentQuote(st, w, apt, d) } : d;
 }
 
@@ -137,16 +139,21 @@ interface QuoteDecision {
   q: QuoteResult;
   spec: NewJobSpec;
   verdict: Verdict;
+  /** the calibration segment of the promise (rules/calibration.ts) */
+  segment: Segment;
 }
 
 /** Quote the job on the current plan and apply the booking verdict (rules/verdict.ts): the decision, no presentation. */
-function decideQuote(st: PromiseState, w: Workshop, apt: Appointment): QuoteDecision | { ok: false; reason: string; message: string } {
+function decideQuote(ctx: AppContext, st: PromiseState, w: Workshop, apt: Appointment): QuoteDecision | { ok: false; reason: string; message: string } {
   const policy = policyOf(w);
   const { spec } = newJobSpec(st.plan, apt);
   const c = st.plan.compiled;
   const waiter = apt.transport === 'waiter';
   // the open ranges from arrival to the horizon: a drop-off's promise moves to the next opening, a waiter's must fall on the arrival day
   const days = openRanges(w, c.originMs, Date.parse(apt.plannedArrival), c.originMs + c.model.horizonEnd * 60_000);
+  // the promise is calibrated by what this workshop's promises of the same segment achieved
+  const segment = segmentOf(w, waiter, Date.parse(apt.plannedArrival), c.originMs + c.asOfMin * 60_000);
+  const scale = segmentScale(calibrationScales(ctx.store, w.id, policy.targetOnTime), segment);
   const q = st.promise.quote(spec, {
     target: policy.targetOnTime,
     headroom: policy.promiseHeadroom,
@@ -154,6 +161,7 @@ function decideQuote(st: PromiseState, w: Workshop, apt: Appointment): QuoteDeci
     effectWindowMinutes: 1440,
     waiter,
     openRanges: days,
+    scale,
   });
   if (!q.ok) return { ok: false, reason: q.reason, message: q.message };
   const verdict = bookingVerdict({
@@ -166,7 +174,7 @@ function decideQuote(st: PromiseState, w: Workshop, apt: Appointment): QuoteDeci
     waiterMaxWaitMinutes: policy.waiterMaxWaitMinutes,
     hurts: q.victims.length,
   });
-  return { ok: true, q, spec, verdict };
+  return { ok: true, q, spec, verdict, segment };
 }
 
 function refusalMessage(w: Workshop, d: QuoteDecision): string {
@@ -296,6 +304,11 @@ function computeAvailability(ctx: AppContext, w: Workshop, st: PromiseState, que
     transport: q.waiter ? 'waiter' : 'drop_off',
   });
   const { spec } = newJobSpec(st.plan, apt);
+  // calibration: a slot of today is a same-day promise, a later one a promise made days ahead
+  const scales = calibrationScales(ctx.store, w.id, w.policy.targetOnTime);
+  const nowMs = origin + st.plan.compiled.asOfMin * 60_000;
+  const todayEnd = Math.round((DateTime.fromMillis(nowMs, { zone: w.timeZone }).endOf('day').toMillis() - origin) / 60_000);
+  const scaleAt = (start: number) => segmentScale(scales, promiseSegment(q.waiter, start <= todayEnd));
   const t0 = performance.now();
   const res = availabilityEngine(st.promise, {
     slots,
@@ -306,6 +319,7 @@ function computeAvailability(ctx: AppContext, w: Workshop, st: PromiseState, que
     bufferMinutes: w.policy.handoverBufferMinutes,
     days,
     maxWaitMinutes: q.waiter ? policyOf(w).waiterMaxWaitMinutes : undefined,
+    scale: scaleAt,
   });
   const ms = performance.now() - t0;
   // per-day summary: free capacity by skill and by bay capability
@@ -391,7 +405,7 @@ export async function book(
   for (let attempt = 1; ; attempt++) {
     const st = await promiseState(ctx, workshopId, opts.asOfMs);
     // quote → verdict → store → install plan
-    const d = decideQuote(st, w, apt);
+    const d = decideQuote(ctx, st, w, apt);
     if (!d.ok || !d.verdict.bookable) {
       if (ctx.store.workshops.revision(w.id) !== st.plan.data.revision && attempt < MAX_BOOKING_ATTEMPTS) continue;
       const alternatives = await nextSlots(ctx, w, st, apt, 3);
@@ -406,6 +420,9 @@ export async function book(
     // the installed model carries the promise just made (the quote's insertion had none), so the
     // at-risk list and the next booking's effect check protect it before the next replan
     ins.model.jobs[ins.job].due = booked_.due ?? null;
+    // ... read at its raw equivalent when the promise was calibrated (rules/calibration.ts)
+    const promiseMin = Math.round((Date.parse(stored.promisedAt!) - st.plan.compiled.originMs) / 60_000);
+    if (d.q.scale !== 1) ins.model.jobs[ins.job].forecastDue = rawEquivalent(d.spec.release, promiseMin, d.q.scale) - w.policy.handoverBufferMinutes;
     const booked = ctx.store.transaction((): { status: number; body: unknown } | null => {
       const again = replay(ctx.store, scope, opts.idempotencyKey, hash);
       if (again) return again;
@@ -414,6 +431,11 @@ export async function book(
       ctx.store.appointments.insert(stored);
       ctx.store.workshops.bumpRevision(w.id);
       remember(ctx.store, scope, opts.idempotencyKey, hash, 201, { ...stored, quote: body }, nowIso);
+      // the promise and the forecast it came from: its outcome will calibrate the next ones
+      ctx.store.promises.record({
+        appointmentId: stored.id, workshopId: w.id, segment: d.segment, quotedAt: st.plan.data.asOfMs, arrival: Date.parse(stored.plannedArrival),
+        rawLeadMinutes: d.q.rawLeadMinutes, scale: d.q.scale, promisedAt: Date.parse(stored.promisedAt!),
+      });
       // the insertion becomes the current plan of the new revision: the next booking sees it at once
       const installed = installPlan(ctx, st.plan, { model: ins.model, plan: ins.plan, appointment: stored, opRefs: refs, revision: ctx.store.workshops.revision(w.id) });
       // its promise context adopts the quote's simulation: only the cone of the insertion was simulated
@@ -456,6 +478,16 @@ async function nextSlots(ctx: AppContext, w: Workshop, st: PromiseState, apt: Ap
 }
 
 // --- live ETA and at-risk ------------------------------------------------------------------------
+/** Where the forecast's probability of a promise is read: at the promise, or at its raw equivalent when it was calibrated. */
+function readAt(jf: JobFact, promiseMin: number, bufferMinutes: number): number {
+  return jf.forecastDue === undefined || jf.forecastDue === null ? promiseMin : jf.forecastDue + bufferMinutes;
+}
+/** The calibration scale a job's promise is read with (1 when it was not calibrated). */
+function scaleOfJob(jf: JobFact, promiseMin: number, bufferMinutes: number, from: number): number {
+  const rawAt = readAt(jf, promiseMin, bufferMinutes);
+  return rawAt > from && promiseMin > from ? (promiseMin - from) / (rawAt - from) : 1;
+}
+
 export async function eta(ctx: AppContext, appointmentId: string, asOfMs?: number) {
   const a = getAppointment(ctx, appointmentId);
   const w = getWorkshop(ctx, a.workshopId);
@@ -469,15 +501,21 @@ export async function eta(ctx: AppContext, appointmentId: string, asOfMs?: numbe
   if (!f) return { appointmentId: a.id, status: a.status, promisedAt: a.promisedAt, forecast: null, reason: 'some operations could not be planned' };
   const origin = st.plan.compiled.originMs;
   const at = (min: number) => msToZoned(origin + Math.ceil(min) * 60_000, w.timeZone);
-  const fq = f.quantiles();
   const promiseMin = a.promisedAt ? Math.round((Date.parse(a.promisedAt) - origin) / 60_000) : null;
+  // a calibrated promise: the forecast's times are scaled around the arrival as the promise was (never before now)
+  const jf = st.plan.compiled.model.jobs[job];
+  const from = Math.round((Date.parse(a.plannedArrival) - origin) / 60_000);
+  const scale = promiseMin === null ? 1 : scaleOfJob(jf, promiseMin, w.policy.handoverBufferMinutes, from);
+  const cal = (m: number) => Math.max(st.plan.compiled.asOfMin, calibratedReady(from, m, scale));
+  const raw = f.quantiles();
+  const fq = { p50: cal(raw.p50), p80: cal(raw.p80), p90: cal(raw.p90), p95: cal(raw.p95) };
   return {
     appointmentId: a.id,
     status: a.status,
     promisedAt: a.promisedAt,
     asOf: msToZoned(st.plan.data.asOfMs, w.timeZone),
     forecast: { p50: at(fq.p50), p80: at(fq.p80), p90: at(fq.p90), p95: at(fq.p95) },
-    probabilityOnTime: promiseMin === null ? null : Math.round(f.probReadyBy(promiseMin) * 1000) / 1000,
+    probabilityOnTime: promiseMin === null ? null : Math.round(f.probReadyBy(readAt(jf, promiseMin, w.policy.handoverBufferMinutes)) * 1000) / 1000,
     bottleneck: presentBottleneck(st.plan, f.bottleneck),
     operations: a.operations.map((o, i) => {
       const as = st.plan.data.assignments.find((x) => x.appointmentId === a.id && x.opIndex === i);
@@ -502,7 +540,7 @@ export async function atRisk(ctx: AppContext, workshopId: string, q: { threshold
       const a = apts.get(j.key);
       if (!f || !a || !a.promisedAt) return null;
       const promiseMin = Math.round((Date.parse(a.promisedAt) - origin) / 60_000);
-      const p = f.probReadyBy(promiseMin);
+      const p = f.probReadyBy(readAt(j, promiseMin, w.policy.handoverBufferMinutes));
       return { a, f, p };
     })
     .filter((x): x is NonNullable<typeof x> => x !== null && x.p < threshold)
@@ -535,11 +573,11 @@ export async function boardForecast(ctx: AppContext, workshopId: string, date: s
   const jobs = st.plan.compiled.jobRefs.map((id, j) => ({ id, j })).filter(({ id }) => ids.has(id) && apts.get(id)?.promisedAt);
   const forecasts = st.promise.forecast(jobs.map((x) => x.j), w.policy.handoverBufferMinutes);
   const onTime = new Map<string, number>();
-  jobs.forEach(({ id }, k) => {
+  jobs.forEach(({ id, j }, k) => {
     const f = forecasts[k];
     if (!f) return;
     const promiseMin = Math.round((Date.parse(apts.get(id)!.promisedAt!) - origin) / 60_000);
-    onTime.set(id, Math.round(f.probReadyBy(promiseMin) * 1000) / 1000);
+    onTime.set(id, Math.round(f.probReadyBy(readAt(st.plan.compiled.model.jobs[j], promiseMin, w.policy.handoverBufferMinutes)) * 1000) / 1000);
   });
   return { plan: st.plan, onTime };
 }

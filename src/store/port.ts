@@ -62,6 +62,25 @@ export interface DurationObservation {
   at: string;
 }
 
+/**
+ * A promise Baywise made (booking without promisedAt) and, once the vehicle is ready, its outcome:
+ * the calibration learns from these (app/calibration.ts). Times are epoch ms.
+ */
+export interface PromiseRecord {
+  appointmentId: string;
+  workshopId: string;
+  /** transport × lead horizon, e.g. "waiter/same_day" (rules/calibration.ts) */
+  segment: string;
+  quotedAt: number;
+  arrival: number;
+  /** the forecast's promise lead before calibration (promise level quantile of ready − arrival), minutes */
+  rawLeadMinutes: number;
+  /** the calibration scale applied to it */
+  scale: number;
+  promisedAt: number;
+  readyAt: number | null;
+}
+
 export interface StoredEvent {
   id: number;
   appointmentId: string;
@@ -115,6 +134,16 @@ export interface Store {
   idempotency: {
     get(scope: string, key: string): IdempotencyRecord | undefined;
     put(rec: IdempotencyRecord): void;
+  };
+  promises: {
+    record(r: Omit<PromiseRecord, 'readyAt'>): void;
+    /** the vehicle is ready (the first time only) */
+    markReady(appointmentId: string, readyAt: number): void;
+    get(appointmentId: string): PromiseRecord | undefined;
+    /** the latest outcomes of a workshop, newest first */
+    outcomes(workshopId: string, limit: number): PromiseRecord[];
+    /** promises still waiting for their outcome */
+    open(workshopId: string): PromiseRecord[];
   };
   observations: {
     add(o: DurationObservation): void;

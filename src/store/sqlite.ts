@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Appointment, AppointmentStatus, Bay, Operation, Technician, Workshop } from '../model/workshop.js';
-import type { AppointmentQuery, ChildRepo, Page, PageQuery, SimulationRecord, Store } from './port.js';
+import type { AppointmentQuery, ChildRepo, Page, PageQuery, PromiseRecord, SimulationRecord, Store } from './port.js';
 
 /** Ordered, append-only. Never edit a shipped migration: add the next one. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -68,6 +68,18 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE TABLE simulations (
         id TEXT PRIMARY KEY, status TEXT NOT NULL, request TEXT NOT NULL, progress REAL NOT NULL,
         result TEXT, error TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+    `,
+  },
+  {
+    version: 4,
+    name: 'promise records: each promise Baywise made, and its outcome (calibration)',
+    sql: `
+      CREATE TABLE promise_records (
+        appointment_id TEXT PRIMARY KEY REFERENCES appointments(id) ON DELETE CASCADE,
+        workshop_id TEXT NOT NULL REFERENCES workshops(id) ON DELETE CASCADE,
+        segment TEXT NOT NULL, quoted_at INTEGER NOT NULL, arrival INTEGER NOT NULL,
+        raw_lead_min REAL NOT NULL, scale REAL NOT NULL, promised_at INTEGER NOT NULL, ready_at INTEGER);
+      CREATE INDEX promise_records_ws ON promise_records(workshop_id, segment, ready_at);
     `,
   },
 ];
@@ -222,6 +234,24 @@ export function openSqliteStore(path: string): Store & { db: Database.Database; 
     add: db.prepare(`INSERT INTO events (appointment_id, workshop_id, type, at, data) VALUES (?, ?, ?, ?, ?)`),
     list: db.prepare(`SELECT id, appointment_id, workshop_id, type, at, data FROM events WHERE appointment_id = ? ORDER BY id`),
   };
+  const prom = {
+    add: db.prepare(
+      `INSERT OR REPLACE INTO promise_records (appointment_id, workshop_id, segment, quoted_at, arrival, raw_lead_min, scale, promised_at, ready_at)
+       VALUES (@appointmentId, @workshopId, @segment, @quotedAt, @arrival, @rawLeadMinutes, @scale, @promisedAt, NULL)`,
+    ),
+    ready: db.prepare(`UPDATE promise_records SET ready_at = ? WHERE appointment_id = ? AND ready_at IS NULL`),
+    get: db.prepare(`SELECT * FROM promise_records WHERE appointment_id = ?`),
+    // the latest outcomes, newest first
+    outcomes: db.prepare(
+      `SELECT * FROM promise_records WHERE workshop_id = ? AND ready_at IS NOT NULL ORDER BY ready_at DESC LIMIT ?`,
+    ),
+    open: db.prepare(`SELECT * FROM promise_records WHERE workshop_id = ? AND ready_at IS NULL`),
+  };
+  type PromRow = { appointment_id: string; workshop_id: string; segment: string; quoted_at: number; arrival: number; raw_lead_min: number; scale: number; promised_at: number; ready_at: number | null };
+  const promOf = (r: PromRow): PromiseRecord => ({
+    appointmentId: r.appointment_id, workshopId: r.workshop_id, segment: r.segment, quotedAt: r.quoted_at, arrival: r.arrival,
+    rawLeadMinutes: r.raw_lead_min, scale: r.scale, promisedAt: r.promised_at, readyAt: r.ready_at,
+  });
   const sim = {
     get: db.prepare(`SELECT id, status, request, progress, result, error, created_at, updated_at FROM simulations WHERE id = ?`),
     // statuses as a JSON array: one statement whatever their number
@@ -294,6 +324,16 @@ export function openSqliteStore(path: string): Store & { db: Database.Database; 
         return r && { scope: r.scope, key: r.key, requestHash: r.request_hash, status: r.status, body: r.body, createdAt: r.created_at };
       },
       put: (r) => void idem.put.run(r.scope, r.key, r.requestHash, r.status, r.body, r.createdAt),
+    },
+    promises: {
+      record: (r) => void prom.add.run(r),
+      markReady: (id, at) => void prom.ready.run(at, id),
+      get: (id) => {
+        const r = prom.get.get(id) as PromRow | undefined;
+        return r && promOf(r);
+      },
+      outcomes: (w, limit) => (prom.outcomes.all(w, limit) as PromRow[]).map(promOf),
+      open: (w) => (prom.open.all(w) as PromRow[]).map(promOf),
     },
     observations: {
       add: (o) => void obs.add.run(o.workshopId, o.opCode, o.technicianId, o.plannedMinutes, o.actualMinutes, o.at),

@@ -16,7 +16,7 @@ import { intersectIntervals, type Plan, type SchedulingModel } from '../scheduli
 import { InsertionSimulation } from './insertion-simulation.js';
 import { sequencePosition } from './sequences.js';
 import { insertJob, promiseEffects, Timelines, type Insertion, type NewJobSpec } from './insert.js';
-import { bookingVerdict, promiseLevel, promiseMinute, type RefusalReason, type VerdictFacts } from '../rules/index.js';
+import { bookingVerdict, calibratedReady, promiseLevel, promiseMinute, rawEquivalent, type RefusalReason, type VerdictFacts } from '../rules/index.js';
 import type { PromiseContext } from './context.js';
 
 export interface DayRange { start: number; end: number }
@@ -43,6 +43,8 @@ export interface AvailabilityRequest {
   roundTo?: number;
   /** promise at the (target + headroom) quantile, see QuoteOptions.headroom (default 0) */
   headroom?: number;
+  /** calibration scale of the promise lead from a slot (rules/calibration.ts; default 1): the segment depends on the slot's day */
+  scale?: (start: number) => number;
   epsilon?: number;
   /** stop after the first offered slot (a customer who takes the first fit) */
   stopAtFirst?: boolean;
@@ -116,7 +118,9 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     });
     // obvious rejections before sampling: the deterministic plan already misses the rule
     // (heuristic: the target quantile is above the planned finish in practice for targets ≥ 0.5)
-    const early = bookingVerdict(facts(ins.ok ? ins.plannedFinish + buffer : null));
+    // (calibrated like the promise: the lower bound moves with it)
+    const scale = req.scale?.(start) ?? 1;
+    const early = bookingVerdict(facts(ins.ok ? calibratedReady(start, ins.plannedFinish + buffer, scale) : null));
     if (ins.ok) r.plannedFinish = ins.plannedFinish;
     if (!early.bookable) { r.reason = early.reason; skippedEarly++; continue; }
     if (!ins.ok) continue; // unreachable: no insertion is a no_capacity verdict (narrows the type)
@@ -133,9 +137,9 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     simulated++;
     const isim = new InsertionSimulation(sim, { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
     const f = isim.completionForecast(ins.job, buffer)!;
-    const promise = promiseMinute(f.quantile(promiseLevel(target, req.headroom ?? 0)), { waiter: req.waiter, openRanges: req.days, grid });
+    const promise = promiseMinute(calibratedReady(start, f.quantile(promiseLevel(target, req.headroom ?? 0)), scale), { waiter: req.waiter, openRanges: req.days, grid });
     r.promise = promise;
-    r.onTimeProbability = f.probReadyBy(promise);
+    r.onTimeProbability = f.probReadyBy(rawEquivalent(start, promise, scale));
     const ruled = bookingVerdict(facts(promise));
     if (!ruled.bookable) { r.reason = ruled.reason; continue; }
     // identical new-op placements and sampled ends ⇒ identical downstream effect: reuse it (not

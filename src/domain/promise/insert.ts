@@ -9,7 +9,7 @@ import { firstEndAfter } from './work-calendar.js';
 import { fractionAtMost, type Bottleneck, type JobForecast } from './job-forecast.js';
 import { InsertionSimulation } from './insertion-simulation.js';
 import type { PromiseSimulation } from './promise-simulation.js';
-import { isHurt, promiseLevel, promiseMinute, type OpenRange } from '../rules/index.js';
+import { calibratedReady, isHurt, promiseLevel, promiseMinute, rawEquivalent, type OpenRange } from '../rules/index.js';
 
 export interface NewOpSpec {
   /** default `${job key}#${index}` */
@@ -249,6 +249,8 @@ export interface QuoteOptions {
   openRanges?: readonly OpenRange[];
   /** the customer waits on site (default false) */
   waiter?: boolean;
+  /** calibration scale of the promise lead (rules/calibration.ts; default 1: the forecast as it is) */
+  scale?: number;
   /**
    * assess the effect on existing ops planned to start before the new job's planned finish + this
    * many minutes (default: no limit). Beyond it the next replan re-sequences the work anyway.
@@ -275,8 +277,12 @@ export interface QuoteResult {
   forecast: JobForecast;
   /** promised ready-by minute: target quantile of completion + buffer, rounded up */
   promise: number;
-  /** P(completion + buffer ≤ promise) */
+  /** P(completion + buffer ≤ promise), read on the calibrated forecast */
   onTimeProbability: number;
+  /** the forecast's promise-level ready time − arrival, before calibration (what calibration scores against) */
+  rawLeadMinutes: number;
+  /** the calibration scale applied */
+  scale: number;
   bottleneck: Bottleneck;
   /** existing jobs with a due whose completion distribution changes */
   affected: AffectedPromise[];
@@ -300,12 +306,13 @@ export function promiseEffects(isim: InsertionSimulation, target: number, epsilo
     let found: AffectedPromise | null = null;
     isim.propagate(effectUntil, (o) => {
       const j = base.model.ops[o].job, jf = base.model.jobs[j];
-      if (jf.due === null || jf.due === undefined) return false;
+      const due = jf.forecastDue ?? jf.due;
+      if (due === null || due === undefined) return false;
       const b = base.jobCompletion(j), a = isim.completionSoFar(j);
       if (!b || !a) return false;
-      const before = fractionAtMost(b, jf.due), after = fractionAtMost(a, jf.due);
+      const before = fractionAtMost(b, due), after = fractionAtMost(a, due);
       if (!hurtBy(before, after, target, epsilon)) return false;
-      found = { job: j, key: jf.key, due: jf.due, before, after, hurt: true };
+      found = { job: j, key: jf.key, due, before, after, hurt: true };
       return true;
     });
     if (found) return [found];
@@ -314,12 +321,13 @@ export function promiseEffects(isim: InsertionSimulation, target: number, epsilo
   const out: AffectedPromise[] = [];
   for (const j of isim.affectedJobs()) {
     const jf = base.model.jobs[j];
-    if (jf.due === null || jf.due === undefined) continue;
+    const due = jf.forecastDue ?? jf.due;
+    if (due === null || due === undefined) continue;
     const b = base.jobCompletion(j), a = isim.jobCompletion(j);
     if (!b || !a) continue;
-    const before = fractionAtMost(b, jf.due), after = fractionAtMost(a, jf.due);
+    const before = fractionAtMost(b, due), after = fractionAtMost(a, due);
     const hurt = hurtBy(before, after, target, epsilon);
-    out.push({ job: j, key: jf.key, due: jf.due, before, after, hurt });
+    out.push({ job: j, key: jf.key, due, before, after, hurt });
   }
   return out;
 }
@@ -335,11 +343,14 @@ export function quoteOn(sim: PromiseSimulation, spec: NewJobSpec, opts: QuoteOpt
   if (!ins.ok) return ins;
   const isim = new InsertionSimulation(sim, { model: ins.model, plan: ins.plan, newOps: ins.ops, newOpCodes: ins.opCodes });
   const forecast = isim.forecastJob(ins.job, buffer)!;
-  const promise = promiseMinute(forecast.quantile(promiseLevel(target, opts.headroom ?? 0)), { waiter: opts.waiter ?? false, openRanges: opts.openRanges, grid: opts.roundTo });
+  // the forecast's quantile at the promise level, calibrated around the arrival, then the promise rule
+  const scale = opts.scale ?? 1, from = spec.release;
+  const rawReady = forecast.quantile(promiseLevel(target, opts.headroom ?? 0));
+  const promise = promiseMinute(calibratedReady(from, rawReady, scale), { waiter: opts.waiter ?? false, openRanges: opts.openRanges, grid: opts.roundTo });
   const affected = promiseEffects(isim, target, opts.epsilon ?? 0.005, ins.plannedFinish + (opts.effectWindowMinutes ?? Infinity));
   return {
-    ok: true, insertion: ins, forecast, promise,
-    onTimeProbability: forecast.probReadyBy(promise),
+    ok: true, insertion: ins, forecast, promise, rawLeadMinutes: rawReady - from, scale,
+    onTimeProbability: forecast.probReadyBy(rawEquivalent(from, promise, scale)),
     bottleneck: forecast.bottleneck,
     affected, victims: affected.filter((a) => a.hurt), samples: sim.S, simulation: isim,
   };

@@ -5,3 +5,4 @@ export * from './verdict.js';
 export * from './weights.js';
 export * from './qualification.js';
 export * from './lifecycle.js';
+export * from './calibration.js';
