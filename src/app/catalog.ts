@@ -26,6 +26,7 @@ import type { AppContext } from './context.js';
 import { DomainError, notFound } from './errors.js';
 import { LIMITS, type LimitName } from '../model/limits.js';
 import { parseOrThrow } from './validate.js';
+import { OP_EVENTS } from '../domain/rules/index.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -309,8 +310,29 @@ export function applyStatus(ctx: AppContext, w: Workshop, a: Appointment, to: Ap
 
 export function saveAppointment(ctx: AppContext, next: Appointment): Appointment {
   if (!ctx.store.appointments.update(next)) throw new DomainError('version_conflict', 'appointment was changed concurrently');
+  // the outcome of a promise Baywise made: the calibration learns from it (app/calibration.ts)
+  if (next.status === 'ready' && next.readyAt) ctx.store.promises.markReady(next.id, Date.parse(next.readyAt));
   ctx.store.workshops.bumpRevision(next.workshopId);
   return next;
+}
+
+/**
+ * Whether `ops` restates the operations of `a` (same op codes and hours, in order) and changes
+ * only parts ETAs: the indexes whose parts ETA it sets, moves or removes, else null (any other
+ * change, or none: the operations are then replaced as a whole, which only an order nobody works
+ * on allows).
+ */
+function partsEtaChanges(a: Appointment, ops: AppointmentInput['operations']): number[] | null {
+  if (ops.length !== a.operations.length) return null;
+  const changed: number[] = [];
+  for (const [i, o] of ops.entries()) {
+    const cur = a.operations[i];
+    if (o.opCode !== cur.opCode || o.hours !== cur.hours) return null;
+    const was = cur.partsEta ? Date.parse(cur.partsEta) : undefined;
+    const now = o.partsEta ? Date.parse(o.partsEta) : undefined;
+    if (was !== now) changed.push(i);
+  }
+  return changed.length ? changed : null;
 }
 
 export function updateAppointment(ctx: AppContext, id: string, body: unknown): Appointment {
@@ -319,7 +341,17 @@ export function updateAppointment(ctx: AppContext, id: string, body: unknown): A
     const a = getAppointment(ctx, id);
     const w = getWorkshop(ctx, a.workshopId);
     const { status, ...fields } = patch;
-    const changesPlan = fields.operations !== undefined || fields.plannedArrival !== undefined;
+    // a parts ETA may be set or moved on any operation that has not started, whatever the order's
+    // other operations are doing; the work itself changes through floor events once it started
+    const parts = fields.operations ? partsEtaChanges(a, fields.operations) : null;
+    const started = (parts ?? []).filter((i) => a.operations[i].status !== 'pending');
+    if (started.length && !['delivered', 'cancelled', 'no_show'].includes(a.status))
+      throw new DomainError('illegal_transition', `operation ${started[0]} has started (${a.operations[started[0]].status}): its parts ETA changes through floor events`, {
+        from: a.operations[started[0]].status,
+        allowed: OP_EVENTS[a.operations[started[0]].status].filter((e) => e.startsWith('parts_')),
+        errors: [{ path: `operations[${started[0]}].partsEta`, message: 'the operation has started', code: 'started' }],
+      });
+    const changesPlan = (fields.operations !== undefined && parts === null) || fields.plannedArrival !== undefined;
     if (changesPlan && !['booked', 'checked_in'].includes(a.status))
       throw new DomainError('illegal_transition', `the operations and arrival of a repair order that is ${a.status} change through floor events`, {
         from: a.status,
@@ -343,7 +375,13 @@ export function updateAppointment(ctx: AppContext, id: string, body: unknown): A
       ...a,
       ...normalised,
       // operation progress survives edits that do not replace the operations
-      operations: fields.operations ? normalised.operations : a.operations.map((o, i) => ({ ...o, partsEta: normalised.operations[i].partsEta })),
+      operations:
+        fields.operations && parts === null
+          ? normalised.operations
+          : a.operations.map(({ partsEta: _was, ...o }, i) => {
+              const partsEta = normalised.operations[i].partsEta;
+              return partsEta ? { ...o, partsEta } : o;
+            }),
       version: a.version + 1,
       updatedAt: iso(ctx.clock.now()),
     };

@@ -1,6 +1,8 @@
 /**
- * Floor events: the job clock (op started, paused, resumed, finished), check-in, parts arrival,
- * and technician absences. Each event updates the repair order (guarded), feeds actual durations
+ * Floor events: the job clock (op started, paused, resumed, finished), check-in, parts delays and
+ * arrivals, and technician absences. "Now" is the context's clock (the request's: its `asOf` with
+ * CLIENT_CLOCK, else the server's); an event happened at its `at` (default: now), at most
+ * MAX_FUTURE_SKEW_MS after now. Each event updates the repair order (guarded), feeds actual durations
  * into the duration history, and bumps the workshop revision so the next plan read replans
  * (warm-started: the plan moves as little as it can).
  */
@@ -10,7 +12,7 @@ import type { AppContext } from './context.js';
 import { applyStatus, getAppointment, getWorkshop, msToZoned, saveAppointment, technicians, toZoned } from './catalog.js';
 import { DomainError } from './errors.js';
 
-/** Events may be reported a little ahead of the server clock (device clocks drift). */
+/** Events may be reported a little ahead of the request's now (device clocks drift). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 /** Job-clock minutes of a running operation at atMs: before the last (re)start plus since then. */
@@ -23,7 +25,8 @@ function illegal(what: string, status: string, allowed: string[]): never {
   throw new DomainError('illegal_transition', `${what} is not possible while ${status}`, { from: status, allowed });
 }
 
-export function recordEvent(ctx: AppContext, appointmentId: string, ev: FloorEvent): { appointment: Appointment; eventId: number } {
+/** Applies a floor event; atMs is the instant it happened (its `at`, default now). */
+export function recordEvent(ctx: AppContext, appointmentId: string, ev: FloorEvent): { appointment: Appointment; eventId: number; atMs: number } {
   return ctx.store.transaction(() => {
     const a = getAppointment(ctx, appointmentId);
     const w = getWorkshop(ctx, a.workshopId);
@@ -101,6 +104,16 @@ export function recordEvent(ctx: AppContext, appointmentId: string, ev: FloorEve
         if (next.operations.every((x) => x.status === 'done')) next = applyStatus(ctx, w, next, 'ready', atMs);
         break;
       }
+      case 'parts_delayed': {
+        const o = opAt(ev.opIndex);
+        if (!OP_EVENTS[o.status].includes('parts_delayed')) illegal(`delaying the parts of operation ${ev.opIndex}`, o.status, OP_EVENTS[o.status]);
+        if (Date.parse(ev.partsEta) < atMs)
+          throw new DomainError('validation_failed', 'a parts delay names when the parts will come: report parts that came with parts_arrived', {
+            errors: [{ path: 'partsEta', message: 'before the event', code: 'before_event' }],
+          });
+        o.partsEta = toZoned(ev.partsEta, w.timeZone);
+        break;
+      }
       case 'parts_arrived': {
         const idx = ev.opIndex !== undefined ? [ev.opIndex] : next.operations.map((o, i) => (o.partsEta || o.pausedReason === 'waiting_parts' ? i : -1)).filter((i) => i >= 0);
         if (ev.opIndex !== undefined) opAt(ev.opIndex);
@@ -116,7 +129,7 @@ export function recordEvent(ctx: AppContext, appointmentId: string, ev: FloorEve
     saveAppointment(ctx, next);
     if (observation) ctx.store.observations.add({ workshopId: w.id, ...observation, at });
     const eventId = ctx.store.events.add({ appointmentId: a.id, workshopId: w.id, type: ev.type, at, data: ev });
-    return { appointment: next, eventId };
+    return { appointment: next, eventId, atMs };
   });
 }
 

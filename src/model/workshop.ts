@@ -282,6 +282,12 @@ export const FloorEvent = z.discriminatedUnion('type', [
   }),
   z.strictObject({ type: z.literal('op_resumed'), ...EventBase, opIndex: OpIndex }),
   z.strictObject({ type: z.literal('op_finished'), ...EventBase, opIndex: OpIndex }),
+  z.strictObject({
+    type: z.literal('parts_delayed'),
+    ...EventBase,
+    opIndex: OpIndex,
+    partsEta: Instant.meta({ description: 'the new arrival of the parts (not before `at`): the operation is planned to start no earlier' }),
+  }).meta({ description: 'the parts of an operation that has not started, or is paused, are expected at a new time (set or moved)' }),
   z.strictObject({ type: z.literal('parts_arrived'), ...EventBase, opIndex: OpIndex.optional().meta({ description: 'default: every operation waiting for parts' }) }),
 ]);
 export type FloorEvent = z.infer<typeof FloorEvent>;

@@ -98,9 +98,9 @@ describe('events out of order', () => {
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: 'illegal_transition', from: 'checked_in' });
     const cases: [Record<string, unknown>, string, string[]][] = [
-      [{ type: 'op_paused', opIndex: 0, reason: 'waiting_parts' }, 'pending', ['op_started']],
-      [{ type: 'op_resumed', opIndex: 0 }, 'pending', ['op_started']],
-      [{ type: 'op_finished', opIndex: 0 }, 'pending', ['op_started']],
+      [{ type: 'op_paused', opIndex: 0, reason: 'waiting_parts' }, 'pending', ['op_started', 'parts_delayed']],
+      [{ type: 'op_resumed', opIndex: 0 }, 'pending', ['op_started', 'parts_delayed']],
+      [{ type: 'op_finished', opIndex: 0 }, 'pending', ['op_started', 'parts_delayed']],
     ];
     for (const [body, from, allowed] of cases) {
       const r = await ev(id, body);
@@ -117,7 +117,7 @@ describe('events out of order', () => {
     for (const body of [{ type: 'op_finished', opIndex: 0 }, { type: 'op_paused', opIndex: 0, reason: 'waiting_approval' }]) {
       const r = await ev(id, body);
       expect(r.status, JSON.stringify(body)).toBe(409);
-      expect(r.body).toMatchObject({ from: 'paused', allowed: ['op_resumed', 'parts_arrived'] });
+      expect(r.body).toMatchObject({ from: 'paused', allowed: ['op_resumed', 'parts_delayed', 'parts_arrived'] });
     }
     const events = (await s.req('GET', `/v1/appointments/${id}/events`)).body.items.map((e: { type: string }) => e.type);
     expect(events).toEqual(['checked_in', 'op_started', 'op_paused']);

@@ -7,11 +7,13 @@
  * are closed. The open ones are the ones the planner plans.
  *
  * Operation (job clock): pending → (op_started) in_progress → (op_paused) paused → (op_resumed)
- * in_progress → (op_finished) done; parts may arrive while paused.
+ * in_progress → (op_finished) done. Parts: an operation that is not being worked on (pending, or
+ * paused) may learn that its parts come later (parts_delayed: a new parts ETA, before which it is
+ * not planned to start or resume); paused ones may report the parts arrived.
  */
 export type AppointmentStatus = 'booked' | 'checked_in' | 'in_progress' | 'ready' | 'delivered' | 'cancelled' | 'no_show';
 export type OpStatus = 'pending' | 'in_progress' | 'paused' | 'done';
-export type OpEvent = 'op_started' | 'op_paused' | 'op_resumed' | 'op_finished' | 'parts_arrived';
+export type OpEvent = 'op_started' | 'op_paused' | 'op_resumed' | 'op_finished' | 'parts_delayed' | 'parts_arrived';
 
 export const APPOINTMENT_TRANSITIONS: Record<AppointmentStatus, AppointmentStatus[]> = {
   booked: ['checked_in', 'cancelled', 'no_show'],
@@ -32,8 +34,8 @@ export function canTransition(from: AppointmentStatus, to: AppointmentStatus): b
 }
 
 export const OP_EVENTS: Record<OpStatus, OpEvent[]> = {
-  pending: ['op_started'],
+  pending: ['op_started', 'parts_delayed'],
   in_progress: ['op_paused', 'op_finished'],
-  paused: ['op_resumed', 'parts_arrived'],
+  paused: ['op_resumed', 'parts_delayed', 'parts_arrived'],
   done: [],
 };

@@ -11,9 +11,11 @@ describe('lifecycles', () => {
     expect(OPEN_STATUSES).toEqual(['booked', 'checked_in', 'in_progress']);
   });
   it('a job clock starts, pauses, resumes and finishes; a finished operation takes no event', () => {
-    expect(OP_EVENTS.pending).toEqual(['op_started']);
+    expect(OP_EVENTS.pending).toEqual(['op_started', 'parts_delayed']);
     expect(OP_EVENTS.in_progress).toEqual(['op_paused', 'op_finished']);
     expect(OP_EVENTS.paused).toContain('op_resumed');
+    // parts come later: set or moved on an operation nobody is working on
+    expect(OP_EVENTS.paused).toContain('parts_delayed');
     expect(OP_EVENTS.done).toEqual([]);
   });
 });
