@@ -31,6 +31,12 @@ export const ConfigSchema = z.object({
   /** deadline of one queueing computation run in a worker; past it the worker is stopped and the request answers 422 computation_limit */
   QUEUEING_DEADLINE_MS: z.coerce.number().int().min(100).max(25_000).default(5000),
   SOLVER_MAX_ITERATIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  /**
+   * the client may say what time it is: every write under /v1/workshops and /v1/appointments then
+   * accepts `?asOf` (an instant), the request's "now" for everything it does (tests, replays,
+   * demos). Off, `asOf` on a write is a 400 naming this setting; reads accept it either way
+   */
+  CLIENT_CLOCK: Bool.default(false),
   /** planning engine worker threads (plans, quotes, availability, bookings, ETAs); 0 = on the HTTP thread. A `:memory:` store always plans on the HTTP thread */
   ENGINE_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   /** longest one engine call (a plan read, availability, a booking) may run; past it its worker is replaced and the request answers 503 */

@@ -73,7 +73,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
 
   let ready = true;
   let draining = false;
-  const { app } = createApp({ ctx, logger, bodyLimit: config.BODY_LIMIT, isReady: () => ready });
+  const { app } = createApp({ ctx, logger, bodyLimit: config.BODY_LIMIT, clientClock: config.CLIENT_CLOCK, isReady: () => ready });
   const headersTimeout = Math.min(10_000, config.REQUEST_TIMEOUT_MS);
   const server = createServer(
     {

@@ -17,7 +17,7 @@
  * clock or a replay's clock drives the worker exactly as it drives the HTTP thread.
  */
 import { Worker } from 'node:worker_threads';
-import type { AppContext } from './context.js';
+import type { AppContext, Clock } from './context.js';
 import { DomainError, type ErrorCode } from './errors.js';
 import { buildBoard, currentPlan, presentPlan, replan } from './planning.js';
 import { atRisk, availability, boardForecast, book, eta, quote, type AvailabilityQuery, type QuoteInput } from './promises.js';
@@ -51,6 +51,8 @@ export interface Engine {
   readonly kind: 'in-process' | 'worker';
   /** Runs op for the workshop (the workshop picks the worker). */
   run<K extends OpName>(workshopId: string, op: K, ...args: Args<K>): Promise<Result<K>>;
+  /** The same engine with "now" read from another clock (a request's own: api.ts, CLIENT_CLOCK). */
+  withClock?(clock: Clock): Engine;
   close(): Promise<void>;
 }
 
@@ -64,7 +66,8 @@ export function inProcessEngine(ctx: AppContext): Engine {
 
 /** The context's engine: the worker pool when the service started one, else the use cases in this thread (stateless: the caches are the context's). */
 export function engineOf(ctx: AppContext): Engine {
-  return ctx.engine ?? inProcessEngine(ctx);
+  if (!ctx.engine) return inProcessEngine(ctx);
+  return ctx.engine.withClock ? ctx.engine.withClock(ctx.clock) : ctx.engine;
 }
 
 // --- the wire --------------------------------------------------------------------------------------
@@ -94,7 +97,7 @@ export interface WorkerEngineOptions {
   onWorkerLost?: (info: { worker: number; reason: string }) => void;
 }
 
-interface Pending { resolve(v: unknown): void; reject(e: unknown): void; op: OpName }
+interface Pending { resolve(v: unknown): void; reject(e: unknown): void; op: OpName; clock: Clock }
 
 class EngineThread {
   private worker: Worker | null = null;
@@ -110,13 +113,13 @@ class EngineThread {
     return this.queue.length + (this.running ? 1 : 0);
   }
 
-  call(workshopId: string, op: OpName, args: unknown[]): Promise<unknown> {
+  call(workshopId: string, op: OpName, args: unknown[], clock: Clock = this.opts.clock): Promise<unknown> {
     if (this.closed) return Promise.reject(new DomainError('unavailable', 'the service is shutting down'));
     if (this.queue.length >= this.opts.maxQueue)
       return Promise.reject(new DomainError('unavailable', `the planning engine has ${this.queue.length} requests waiting; retry shortly`, { retryAfterSeconds: 2 }));
     const call: EngineCall = { id: this.nextId++, op, workshopId, args, now: 0 };
     return new Promise((resolve, reject) => {
-      this.pending.set(call.id, { resolve, reject, op });
+      this.pending.set(call.id, { resolve, reject, op, clock });
       this.queue.push(call);
       this.pump();
     });
@@ -126,7 +129,7 @@ class EngineThread {
   private pump(): void {
     if (this.running || !this.queue.length || this.closed) return;
     const call = this.queue.shift()!;
-    call.now = this.opts.clock.now();
+    call.now = (this.pending.get(call.id)?.clock ?? this.opts.clock).now();
     const w = this.ensureWorker();
     const timer = setTimeout(() => this.lose(`a ${call.op} call exceeded the engine deadline of ${this.opts.deadlineMs} ms (ENGINE_DEADLINE_MS)`), this.opts.deadlineMs);
     this.running = { call, timer };
@@ -201,14 +204,19 @@ function pin(workshopId: string, n: number): number {
 
 export function workerEngine(opts: WorkerEngineOptions): Engine & { depth(): number[] } {
   const threads = Array.from({ length: Math.max(1, opts.threads) }, (_, i) => new EngineThread(i, opts));
-  return {
+  const engine: Engine & { depth(): number[] } = {
     kind: 'worker',
     run: (workshopId, op, ...args) => threads[pin(workshopId, threads.length)].call(workshopId, op, args) as Promise<never>,
+    withClock: (clock) =>
+      clock === opts.clock
+        ? engine
+        : { ...engine, run: (workshopId, op, ...args) => threads[pin(workshopId, threads.length)].call(workshopId, op, args, clock) as Promise<never> },
     depth: () => threads.map((t) => t.depth),
     close: async () => {
       await Promise.all(threads.map((t) => t.close()));
     },
   };
+  return engine;
 }
 
 /**

@@ -2,11 +2,20 @@
  * Declarative endpoints: every route states its path, zod schemas for query and body and its
  * responses. The same declarations validate requests and generate the OpenAPI document, so the
  * two cannot drift apart.
+ *
+ * Time is an input, decided here once for every route: a request on a workshop or a repair order
+ * may carry `?asOf` (an instant), and its handler then gets a context whose clock stands still at
+ * that instant, so every "now" of the request (checks such as "in the past", the replan, the
+ * forecast, createdAt/updatedAt stamps, the accepted dates) is the client's. Reads take it always;
+ * a write (something is stored) takes it only when the deployment lets the client hold the clock
+ * (CLIENT_CLOCK=true: tests, replays, demos), else it is a 400 naming the setting.
  */
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import type { AppContext, Clock } from '../app/context.js';
 import { DomainError } from '../app/errors.js';
 import { parseOrThrow } from '../app/validate.js';
+import { QInstant } from './routes/query.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -81,6 +90,8 @@ export interface EndpointDef<Q extends z.ZodType, B extends z.ZodType> {
    */
   serial?: boolean;
   handler: (input: {
+    /** the request's context: the service's, with the request's own clock when it sent `asOf` */
+    ctx: AppContext;
     params: Record<string, string>;
     query: z.output<Q>;
     body: z.output<B>;
@@ -106,27 +117,79 @@ export function isSerial(e: AnyEndpoint): boolean {
   return e.method !== 'get' && /:(workshopId|appointmentId)\b/.test(e.path);
 }
 
+/** Routes whose requests may carry the client's clock (`asOf`): the workshops and repair orders. */
+export const CLOCKED_PATH = /^\/v1\/(workshops|appointments)(\/|$)/;
+
+/** Whether an endpoint stores something (a quote, `serial: false` on a POST, is a read). */
+export function isWrite(e: AnyEndpoint): boolean {
+  return e.method !== 'get' && e.serial !== false;
+}
+
+/** The name of the setting that lets a client hold the clock on writes (config.ts). */
+export const CLIENT_CLOCK_SETTING = 'CLIENT_CLOCK';
+
+const AS_OF = QInstant.optional().meta({
+  description: `the request's "now" (default: the server clock): on a write only when the service runs with ${CLIENT_CLOCK_SETTING}=true`,
+});
+
+/** A clock that stands still at ms: the clock of a request that said what time it is. */
+export const fixedAt = (ms: number): Clock => ({ now: () => ms });
+
+/** The query schema of a clocked route, with `asOf` (routes that declare their own keep it). */
+function withAsOf(path: string, q: z.ZodType | undefined): z.ZodType | undefined {
+  if (!CLOCKED_PATH.test(path)) return q;
+  if (!q) return z.strictObject({ asOf: AS_OF });
+  if (!(q instanceof z.ZodObject)) throw new Error(`api: the query of ${path} must be an object schema to take asOf`);
+  return 'asOf' in q.shape ? q : q.extend({ asOf: AS_OF });
+}
+
 export class Api {
   readonly endpoints: AnyEndpoint[] = [];
 
   add<Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(def: EndpointDef<Q, B>): this {
-    this.endpoints.push(def as unknown as AnyEndpoint);
+    this.endpoints.push({ ...def, query: withAsOf(def.path, def.query) } as unknown as AnyEndpoint);
     return this;
   }
 
   /**
+   * ctx: the service's context (each request gets a shallow copy with its own clock when it sends
+   * `asOf`: the services, caches and queues stay the one shared set);
+   * clientClock: writes may carry `asOf` (CLIENT_CLOCK);
    * serialize: runs the handlers of writes in their workshop's critical section;
-   * window: the accepted range of dates (epoch ms) of every instant and date in a query or body.
+   * window: the accepted range of dates (epoch ms) around a now, for every instant and date in a
+   * query or body (`asOf` itself around the server clock, everything else around the request's now).
    */
-  mount(router: Router, opts: { serialize?: Serializer; window?: () => [number, number] } = {}): void {
+  mount(
+    router: Router,
+    opts: { ctx: AppContext; clientClock?: boolean; serialize?: Serializer; window?: (nowMs: number) => [number, number] },
+  ): void {
+    const outOfWindow = (path: string, lo: number, hi: number) =>
+      new DomainError('validation_failed', 'The request is not valid', {
+        errors: [{ path, message: `outside the accepted dates (${new Date(lo).toISOString().slice(0, 10)} to ${new Date(hi).toISOString().slice(0, 10)})`, code: 'out_of_window' }],
+      });
     for (const e of this.endpoints) {
       const serial = isSerial(e) && opts.serialize ? opts.serialize : null;
+      const write = isWrite(e);
       const handler: RequestHandler = async (req, res, next) => {
         try {
           for (const [k, v] of Object.entries(req.params)) {
             if (typeof v !== 'string' || v.length > 100) throw new DomainError('not_found', `no resource with that ${k}`);
           }
           const query = parseOrThrow(e.query ?? EMPTY_QUERY, { ...(req.query as object) }, 'query');
+          // the request's clock: the client's when it sent asOf (on a write only with CLIENT_CLOCK)
+          const asOf = (query as { asOf?: unknown }).asOf;
+          let ctx = opts.ctx;
+          if (typeof asOf === 'string') {
+            if (write && !opts.clientClock)
+              throw new DomainError('validation_failed', `asOf on a write needs the setting ${CLIENT_CLOCK_SETTING}=true (the service keeps the clock)`, {
+                errors: [{ path: 'query.asOf', message: `allowed on writes only with ${CLIENT_CLOCK_SETTING}=true`, code: 'client_clock_disabled' }],
+              });
+            if (opts.window) {
+              const [lo, hi] = opts.window(opts.ctx.clock.now());
+              if (findOutOfWindow(asOf, lo, hi, 'query.asOf') !== null) throw outOfWindow('query.asOf', lo, hi);
+            }
+            ctx = { ...opts.ctx, clock: fixedAt(Date.parse(asOf)) };
+          }
           let body: unknown = undefined;
           if (e.body) {
             const reserved = findReservedKey(req.body);
@@ -137,15 +200,12 @@ export class Api {
             body = parseOrThrow(e.body, req.body); // undefined when no body was sent
           }
           if (opts.window) {
-            const [lo, hi] = opts.window();
+            const [lo, hi] = opts.window(ctx.clock.now());
             const bad = findOutOfWindow(query, lo, hi, 'query') ?? findOutOfWindow(body, lo, hi, '');
-            if (bad !== null)
-              throw new DomainError('validation_failed', 'The request is not valid', {
-                errors: [{ path: bad, message: `outside the accepted dates (${new Date(lo).toISOString().slice(0, 10)} to ${new Date(hi).toISOString().slice(0, 10)})`, code: 'out_of_window' }],
-              });
+            if (bad !== null) throw outOfWindow(bad, lo, hi);
           }
           const params = req.params as Record<string, string>;
-          const run = () => Promise.resolve(e.handler({ params, query, body, req, res }));
+          const run = () => Promise.resolve(e.handler({ ctx, params, query, body, req, res }));
           const out = serial ? await serial(params, run) : await run();
           if (res.headersSent) return;
           if (isReply(out)) {

@@ -27,6 +27,8 @@ export interface AppDeps {
   ctx: AppContext;
   logger: Logger;
   bodyLimit?: string;
+  /** CLIENT_CLOCK: writes may carry `asOf`, the request's now (api.ts) */
+  clientClock?: boolean;
   /** readiness: false while starting up or shutting down */
   isReady?: () => boolean;
   /** extra route groups (later capabilities plug in here) */
@@ -79,17 +81,19 @@ export function createApp(deps: AppDeps) {
   registerPlanningRoutes(api, deps.ctx);
   registerQueueingRoutes(api, deps.ctx);
   // a floor event replans and re-forecasts: the response carries the new ETA of the repair order
-  registerFloorRoutes(api, deps.ctx, { afterChange: async (w, appointmentId) => (appointmentId ? { eta: await engineOf(deps.ctx).run(w, 'eta', appointmentId) } : {}) });
+  registerFloorRoutes(api, deps.ctx, { afterChange: async (ctx, w, appointmentId, atMs) => (appointmentId ? { eta: await engineOf(ctx).run(w, 'eta', appointmentId, atMs) } : {}) });
   registerSimulationRoutes(api, deps.ctx);
   for (const r of deps.extraRoutes ?? []) r(api, deps.ctx);
   const router = express.Router();
   // every write of a workshop runs in that workshop's critical section (the capacity guarantee)
   api.mount(router, {
+    ctx: deps.ctx,
+    clientClock: deps.clientClock,
     serialize: (params, fn) => {
       const workshopId = workshopOfParams(deps.ctx, params);
       return workshopId ? inWorkshop(deps.ctx, workshopId, fn) : fn();
     },
-    window: () => acceptedDates(deps.ctx.clock.now()),
+    window: acceptedDates,
   });
   app.use(router);
   const openapi = buildOpenApi(api.endpoints, { title: 'Baywise API', version: '1' });

@@ -14,7 +14,7 @@ export const AppointmentListQuery = Pagination.extend({
 });
 
 /** Booking (POST …/appointments) is declared with the promise routes: it quotes and checks capacity. */
-export function registerAppointmentRoutes(api: Api, ctx: AppContext) {
+export function registerAppointmentRoutes(api: Api, _ctx: AppContext) {
   api
     .add({
       method: 'get',
@@ -25,7 +25,7 @@ export function registerAppointmentRoutes(api: Api, ctx: AppContext) {
       query: AppointmentListQuery,
       response: page(Appointment),
       errors: [404],
-      handler: ({ params, query }) => {
+      handler: ({ ctx, params, query }) => {
         const w = uc.getWorkshop(ctx, params.workshopId);
         const { fromMs, toMs } = dateWindow(query, w.timeZone);
         return uc.listAppointments(ctx, w.id, { limit: query.limit, offset: query.offset, from: fromMs, to: toMs, status: query.status });
@@ -40,7 +40,7 @@ export function registerAppointmentRoutes(api: Api, ctx: AppContext) {
       response: Appointment,
       examples: { response: EXAMPLES.appointment },
       errors: [404],
-      handler: ({ params }) => uc.getAppointment(ctx, params.appointmentId),
+      handler: ({ ctx, params }) => uc.getAppointment(ctx, params.appointmentId),
     })
     .add({
       method: 'patch',
@@ -53,7 +53,7 @@ export function registerAppointmentRoutes(api: Api, ctx: AppContext) {
       response: Appointment,
       errors: [404, 409, 422],
       examples: { request: { status: 'checked_in' }, errors: { 409: EXAMPLES.illegalTransition } },
-      handler: ({ params, body }) => uc.updateAppointment(ctx, params.appointmentId, body),
+      handler: ({ ctx, params, body }) => uc.updateAppointment(ctx, params.appointmentId, body),
     })
     .add({
       method: 'delete',
@@ -64,7 +64,7 @@ export function registerAppointmentRoutes(api: Api, ctx: AppContext) {
       status: 204,
       response: NO_CONTENT,
       errors: [404],
-      handler: ({ params }) => {
+      handler: ({ ctx, params }) => {
         uc.deleteAppointment(ctx, params.appointmentId);
         return reply(204);
       },

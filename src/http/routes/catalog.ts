@@ -8,7 +8,7 @@ import { NO_CONTENT, reply, type Api } from '../api.js';
 import { EXAMPLES } from './examples.js';
 
 
-export function registerCatalogRoutes(api: Api, ctx: AppContext) {
+export function registerCatalogRoutes(api: Api, _ctx: AppContext) {
   api
     .add({
       method: 'post',
@@ -20,7 +20,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
       status: 201,
       response: Workshop,
       examples: { request: EXAMPLES.workshopInput, response: EXAMPLES.workshop },
-      handler: ({ body }) => {
+      handler: ({ ctx, body }) => {
         const w = uc.createWorkshop(ctx, body);
         return reply(201, w, { location: `/v1/workshops/${w.id}` });
       },
@@ -33,7 +33,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
       summary: 'List workshops',
       query: Pagination,
       response: page(Workshop),
-      handler: ({ query }) => uc.listWorkshops(ctx, query),
+      handler: ({ ctx, query }) => uc.listWorkshops(ctx, query),
     })
     .add({
       method: 'get',
@@ -44,7 +44,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
       response: Workshop,
       examples: { response: EXAMPLES.workshop },
       errors: [404],
-      handler: ({ params }) => uc.getWorkshop(ctx, params.workshopId),
+      handler: ({ ctx, params }) => uc.getWorkshop(ctx, params.workshopId),
     })
     .add({
       method: 'patch',
@@ -56,7 +56,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
       bodyDoc: WorkshopInput,
       response: Workshop,
       errors: [404, 409],
-      handler: ({ params, body }) => uc.updateWorkshop(ctx, params.workshopId, body),
+      handler: ({ ctx, params, body }) => uc.updateWorkshop(ctx, params.workshopId, body),
     })
     .add({
       method: 'delete',
@@ -67,7 +67,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
       status: 204,
       response: NO_CONTENT,
       errors: [404],
-      handler: ({ params }) => {
+      handler: ({ ctx, params }) => {
         uc.deleteWorkshop(ctx, params.workshopId);
         return reply(204);
       },
@@ -99,7 +99,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
         response: c.out,
         examples: { request: c.ex.input, response: c.ex.output },
         errors: [404, 409],
-        handler: ({ params, body }) => {
+        handler: ({ ctx, params, body }) => {
           const e = cases.create(ctx, params.workshopId, body);
           const key = c.key === 'opCode' ? (e as unknown as { opCode: string }).opCode : e.id;
           return reply(201, e, { location: `/v1/workshops/${params.workshopId}/${c.name}/${key}` });
@@ -114,7 +114,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
         query: Pagination,
         response: page(c.out),
         errors: [404],
-        handler: ({ params, query }) => cases.list(ctx, params.workshopId, query),
+        handler: ({ ctx, params, query }) => cases.list(ctx, params.workshopId, query),
       })
       .add({
         method: 'get',
@@ -125,7 +125,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
         response: c.out,
         examples: { response: c.ex.output },
         errors: [404],
-        handler: ({ params }) => cases.get(ctx, params.workshopId, params[c.key]),
+        handler: ({ ctx, params }) => cases.get(ctx, params.workshopId, params[c.key]),
       })
       .add({
         method: 'patch',
@@ -137,7 +137,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
         bodyDoc: c.input as z.ZodType,
         response: c.out,
         errors: [404, 409],
-        handler: ({ params, body }) => cases.update(ctx, params.workshopId, params[c.key], body),
+        handler: ({ ctx, params, body }) => cases.update(ctx, params.workshopId, params[c.key], body),
       })
       .add({
         method: 'delete',
@@ -148,7 +148,7 @@ export function registerCatalogRoutes(api: Api, ctx: AppContext) {
         status: 204,
         response: NO_CONTENT,
         errors: [404, 409],
-        handler: ({ params }) => {
+        handler: ({ ctx, params }) => {
           cases.remove(ctx, params.workshopId, params[c.key]);
           return reply(204);
         },

@@ -17,7 +17,7 @@ const ReplanBody = z
   .optional()
   .meta({ description: 'optional: POST with no body replans now with the default budget' });
 
-export function registerPlanningRoutes(api: Api, ctx: AppContext) {
+export function registerPlanningRoutes(api: Api, _ctx: AppContext) {
   api
     .add({
       method: 'post',
@@ -30,7 +30,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
       body: ReplanBody,
       response: PlanResponse,
       errors: [404, 422],
-      handler: async ({ params, body }) => {
+      handler: async ({ ctx, params, body }) => {
         getWorkshop(ctx, params.workshopId);
         return engineOf(ctx).run(params.workshopId, 'replan', {
           asOfMs: body?.asOf ? Date.parse(body.asOf) : undefined,
@@ -48,7 +48,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
       query: z.strictObject({ asOf: QInstant.optional() }),
       response: PlanResponse,
       errors: [404],
-      handler: ({ params, query }) => engineOf(ctx).run(getWorkshop(ctx, params.workshopId).id, 'plan', query.asOf ? Date.parse(query.asOf) : undefined),
+      handler: ({ ctx, params, query }) => engineOf(ctx).run(getWorkshop(ctx, params.workshopId).id, 'plan', query.asOf ? Date.parse(query.asOf) : undefined),
     })
     .add({
       method: 'get',
@@ -62,7 +62,7 @@ export function registerPlanningRoutes(api: Api, ctx: AppContext) {
       }),
       response: BoardResponse,
       errors: [404],
-      handler: async ({ params, query }) => {
+      handler: async ({ ctx, params, query }) => {
         const w = getWorkshop(ctx, params.workshopId);
         const asOfMs = query.asOf ? Date.parse(query.asOf) : ctx.clock.now();
         const date = query.date ?? localDate(asOfMs, w.timeZone);

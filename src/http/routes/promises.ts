@@ -27,7 +27,7 @@ const OpCodes = z
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(OpCode).min(1).max(20));
 
-export function registerPromiseRoutes(api: Api, ctx: AppContext) {
+export function registerPromiseRoutes(api: Api, _ctx: AppContext) {
   api
     .add({
       method: 'post',
@@ -42,7 +42,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       errors: [404, 409, 422],
       examples: { request: EXAMPLES.quoteRequest, response: EXAMPLES.quote, errors: { 400: EXAMPLES.validationFailed, 422: EXAMPLES.unknownOpCode } },
       serial: false, // stores nothing: a quote is a read
-      handler: async ({ params, body }) => {
+      handler: async ({ ctx, params, body }) => {
         const { asOf, ...job } = body;
         const r = await engineOf(ctx).run(params.workshopId, 'quote', job, asOf ? Date.parse(asOf) : undefined);
         if (!r.ok) throw new DomainError('capacity_exhausted', r.message, { reason: r.reason });
@@ -64,7 +64,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       }),
       response: AvailabilityResponse,
       errors: [404, 422],
-      handler: async ({ params, query }) => {
+      handler: async ({ ctx, params, query }) => {
         const w = getWorkshop(ctx, params.workshopId);
         const asOfMs = query.asOf ? Date.parse(query.asOf) : ctx.clock.now();
         const { fromMs, toMs } = dateWindow(query, w.timeZone, { nowMs: asOfMs, defaultDays: 14, maxDays: 15 });
@@ -86,7 +86,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       errors: [404, 409, 422],
       responseHeaders: [{ name: 'Location', description: 'the repair order: /v1/appointments/{id}' }],
       examples: { request: EXAMPLES.bookingRequest, response: EXAMPLES.booked, errors: { 409: EXAMPLES.capacityExhausted } },
-      handler: async ({ params, body, req }) => {
+      handler: async ({ ctx, params, body, req }) => {
         const key = checkIdempotencyKey(req.header('idempotency-key'));
         getWorkshop(ctx, params.workshopId);
         const r = await engineOf(ctx).run(params.workshopId, 'book', body, { idempotencyKey: key });
@@ -103,7 +103,7 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       query: z.strictObject({ asOf: QInstant.optional() }),
       response: EtaResponse,
       errors: [404],
-      handler: ({ params, query }) => engineOf(ctx).run(getAppointment(ctx, params.appointmentId).workshopId, 'eta', params.appointmentId, query.asOf ? Date.parse(query.asOf) : undefined),
+      handler: ({ ctx, params, query }) => engineOf(ctx).run(getAppointment(ctx, params.appointmentId).workshopId, 'eta', params.appointmentId, query.asOf ? Date.parse(query.asOf) : undefined),
     })
     .add({
       method: 'get',
@@ -118,6 +118,6 @@ export function registerPromiseRoutes(api: Api, ctx: AppContext) {
       }),
       response: AtRiskResponse,
       errors: [404],
-      handler: ({ params, query }) => engineOf(ctx).run(getWorkshop(ctx, params.workshopId).id, 'atRisk', { threshold: query.threshold, days: query.days, asOfMs: query.asOf ? Date.parse(query.asOf) : undefined }),
+      handler: ({ ctx, params, query }) => engineOf(ctx).run(getWorkshop(ctx, params.workshopId).id, 'atRisk', { threshold: query.threshold, days: query.days, asOfMs: query.asOf ? Date.parse(query.asOf) : undefined }),
     });
 }

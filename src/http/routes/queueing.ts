@@ -115,7 +115,7 @@ async function withRetryAfter<T>(res: Response, run: () => Promise<T>): Promise<
 
 export const EstimateRequest = z.discriminatedUnion('model', [Mmc, Mmck, Mdc, Mgc, Ggc, TimeVarying, Staffing, ConditionalWait, ShiftPlan]);
 
-export function registerQueueingRoutes(api: Api, ctx: AppContext) {
+export function registerQueueingRoutes(api: Api, _ctx: AppContext) {
   api
     .add({
       method: 'post',
@@ -133,7 +133,7 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
       examples: { request: EXAMPLES.estimateRequest, response: EXAMPLES.estimate },
       errors: [422, 503],
       responseHeaders: [RETRY_AFTER],
-      handler: async ({ body, res }) => {
+      handler: async ({ ctx, body, res }) => {
         const signal = clientGone(res);
         if (body.model === 'shift_plan') {
           try {
@@ -160,7 +160,7 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
       response: ReceptionForecast,
       errors: [404, 422, 503],
       responseHeaders: [RETRY_AFTER],
-      handler: ({ params, query, res }) => {
+      handler: ({ ctx, params, query, res }) => {
         const w = getWorkshop(ctx, params.workshopId);
         const date = query.date ?? localDate(ctx.clock.now(), w.timeZone);
         return withRetryAfter(res, () => receptionForecast(ctx, w.id, date, query, clientGone(res)));
@@ -186,7 +186,7 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
       examples: { response: EXAMPLES.walkInEta },
       errors: [404, 422, 503],
       responseHeaders: [RETRY_AFTER],
-      handler: ({ params, query, res }) =>
+      handler: ({ ctx, params, query, res }) =>
         withRetryAfter(res, () =>
           walkInEta(ctx, params.workshopId, { opCodes: query.opCodes, atMs: query.at ? Date.parse(query.at) : ctx.clock.now(), lane: query.lane, seed: query.seed }, clientGone(res)),
         ),
@@ -201,7 +201,7 @@ export function registerQueueingRoutes(api: Api, ctx: AppContext) {
       response: CapacityOutlook,
       errors: [404, 422, 503],
       responseHeaders: [RETRY_AFTER],
-      handler: ({ params, query, res }) => {
+      handler: ({ ctx, params, query, res }) => {
         const w = getWorkshop(ctx, params.workshopId);
         const { fromMs, toMs } = dateWindow(query, w.timeZone, { nowMs: ctx.clock.now(), defaultDays: 14, maxDays: 93 });
         return withRetryAfter(res, () => capacityOutlook(ctx, w.id, fromMs, toMs, clientGone(res)));
