@@ -46,10 +46,12 @@ export function recordEvent(ctx: AppContext, appointmentId: string, ev: FloorEve
         });
       return o;
     };
+    const outOfOrder = (message: string, detail = 'events of an operation must be in time order'): never => {
+      throw new DomainError('validation_failed', detail, { errors: [{ path: 'at', message, code: 'out_of_order' }] });
+    };
     const notBefore = (o: AppointmentOperation) => {
       const last = [o.startedAt, o.resumedAt].filter(Boolean).map((x) => Date.parse(x!));
-      if (last.length && atMs < Math.max(...last))
-        throw new DomainError('validation_failed', 'events of an operation must be in time order', { errors: [{ path: 'at', message: 'before the previous event of this operation', code: 'out_of_order' }] });
+      if (last.length && atMs < Math.max(...last)) outOfOrder('before the previous event of this operation');
     };
     let observation: { opCode: string; technicianId: string | null; plannedMinutes: number; actualMinutes: number } | null = null;
     switch (ev.type) {
@@ -62,6 +64,8 @@ export function recordEvent(ctx: AppContext, appointmentId: string, ev: FloorEve
         const o = opAt(ev.opIndex);
         if (o.status !== 'pending') illegal(`starting operation ${ev.opIndex}`, o.status, OP_EVENTS[o.status]);
         if (next.status === 'booked') illegal('starting work before check-in', 'booked', ['checked_in']);
+        // the job clock cannot run before the vehicle was there
+        if (next.checkedInAt && atMs < Date.parse(next.checkedInAt)) outOfOrder('before the check-in of the repair order', 'work cannot start before the vehicle was checked in');
         const tech = technicians.get(ctx, w.id, ev.technicianId);
         if (ev.bayId && !ctx.store.bays.get(w.id, ev.bayId))
           throw new DomainError('unknown_reference', `bay ${ev.bayId} does not exist`, { errors: [{ path: 'bayId', message: 'unknown bay', code: 'unknown_bay' }] });
@@ -85,6 +89,9 @@ export function recordEvent(ctx: AppContext, appointmentId: string, ev: FloorEve
       case 'op_resumed': {
         const o = opAt(ev.opIndex);
         if (o.status !== 'paused') illegal(`resuming operation ${ev.opIndex}`, o.status, OP_EVENTS[o.status]);
+        // a resume before its pause would count the overlap twice on the job clock
+        const paused = ctx.store.events.list(a.id).filter((e) => e.type === 'op_paused' && (e.data as { opIndex?: number }).opIndex === ev.opIndex).at(-1);
+        if (paused && atMs < Date.parse(paused.at)) outOfOrder('before the pause of this operation');
         Object.assign(o, { status: 'in_progress', resumedAt: at, pausedReason: undefined });
         break;
       }
