@@ -190,7 +190,7 @@ export async function replan(
 
 const FAILED_STATS: SolveStats = {
   engine: 'local-search', iterations: 0, elapsedMs: 0, constructionMs: 0, constructionObjective: 0, timeToBestMs: 0,
-  lowerBoundSource: 'combinatorial', lpStatus: null, opsMoved: null, aborted: false, issues: [],
+  lowerBoundSource: 'combinatorial', lpStatus: null, opsMoved: null, converged: null, aborted: false, issues: [],
 };
 
 function pick(c: CompiledWorkshop, op: number) {

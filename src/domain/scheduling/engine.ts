@@ -281,9 +281,21 @@ export interface SearchOpts {
   jobLowerBound?: number[];
   /** the schedule the construction made of (order0, assign0): the search starts from it instead of decoding them again */
   initial?: Sched;
+  /** a lower bound on the score: the search stops when its best reaches it (nothing left to gain) */
+  scoreLowerBound?: number;
+  /**
+   * convergence: every `window` iterations the best score must have improved by more than
+   * `relativeGain` × |score| (and by more than `minGain`), else the search has converged and stops
+   */
+  converge?: Convergence;
 }
 
-export interface SearchOut { order: number[]; assign: Int32Array; best: Sched; bestEval: Eval; iterations: number; timeToBest: number; aborted: boolean }
+export interface Convergence { window: number; relativeGain: number; minGain: number }
+
+/** Why a search stopped before its iteration cap and its deadline; null when one of those ended it. */
+export type Converged = 'lower_bound' | 'stalled' | null;
+
+export interface SearchOut { order: number[]; assign: Int32Array; best: Sched; bestEval: Eval; iterations: number; timeToBest: number; aborted: boolean; converged: Converged }
 
 
 /**
@@ -318,7 +330,11 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
   const multiAlt = order.filter((op) => model.ops[op].alternatives.length > 1);
   let iterations = 0;
   const pacer = new Pacer(opts.deadline, opts.signal);
-  if (order.length === 0) return { order, assign, best, bestEval, iterations, timeToBest, aborted: false };
+  if (order.length === 0) return { order, assign, best, bestEval, iterations, timeToBest, aborted: false, converged: 'lower_bound' };
+  let converged: Converged = null;
+  let windowStart = 0;
+  let windowBest = bestEval.score;
+  const lbScore = opts.scoreLowerBound ?? -Infinity;
 
   const pickJob = (): number => {
     const r = rng.next();
@@ -353,6 +369,13 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
   };
 
   while (iterations < opts.maxIterations && (await pacer.proceed())) {
+    if (bestEval.score <= lbScore + 1e-6 * Math.max(1, Math.abs(lbScore))) { converged = 'lower_bound'; break; }
+    if (opts.converge && iterations - windowStart >= opts.converge.window) {
+      const gain = windowBest - bestEval.score;
+      if (gain <= Math.max(opts.converge.minGain, opts.converge.relativeGain * Math.abs(bestEval.score))) { converged = 'stalled'; break; }
+      windowStart = iterations;
+      windowBest = bestEval.score;
+    }
     iterations++;
     const r = rng.next();
     let undo: () => void;
@@ -431,5 +454,5 @@ export async function localSearch(ctx: Ctx, order0: number[], assign0: Int32Arra
       }
     } else undo();
   }
-  return { order: bestOrder, assign: bestAssign, best, bestEval, iterations, timeToBest, aborted: pacer.aborted };
+  return { order: bestOrder, assign: bestAssign, best, bestEval, iterations, timeToBest, aborted: pacer.aborted, converged };
 }

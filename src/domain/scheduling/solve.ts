@@ -11,7 +11,7 @@ import {
   DEFAULT_CHANGE_TOLERANCE_MIN, DEFAULT_WEIGHTS, validateModel,
   type Assignment, type ModelIssue, type Plan, type SchedulingModel, type Weights,
 } from './model.js';
-import { buildCtx, decode, dispatch, evaluate, localSearch, Sched, toAssignments, type Ctx, type Eval, type ObjectiveKind, type PrevInfo } from './engine.js';
+import { buildCtx, decode, dispatch, evaluate, localSearch, Sched, toAssignments, type Converged, type Convergence, type Ctx, type Eval, type ObjectiveKind, type PrevInfo } from './engine.js';
 import { combinatorialBounds, lpMakespanBound } from './bounds.js';
 import { fastPathEligible, fjspTabu } from './tabu.js';
 
@@ -32,6 +32,22 @@ export interface SolveOptions {
   maxIterations?: number;
   /** start moves up to this many minutes are not counted as a change (default 15) */
   changeToleranceMin?: number;
+  /**
+   * the local search stops once it has converged (see convergenceFor; default on): a small
+   * workshop plans in milliseconds instead of spending its whole budget. `false` searches until
+   * the deadline or maxIterations. Iteration-based, so a seed and a cap still give one plan.
+   */
+  convergence?: Partial<Convergence> | false;
+}
+
+/**
+ * Default convergence of the local search on n operations: a window of 100 + n/4 iterations in
+ * which the best score must improve by more than 1e-4 of itself (and by more than 1, one minute
+ * of one vehicle's completion: the objective's grain). Smaller gains are below what a workshop
+ * can see, and the next replan (warm-started from this plan) continues from there.
+ */
+export function convergenceFor(n: number, over: Partial<Convergence> = {}): Convergence {
+  return { window: 100 + Math.ceil(n / 4), relativeGain: 1e-4, minGain: 1, ...over };
 }
 
 export type LowerBoundSource = 'combinatorial' | 'lp';
@@ -47,6 +63,8 @@ export interface SolveStats {
   lpStatus: string | null;
   /** replans: ops whose technician/bay changed or whose start moved more than the tolerance; else null */
   opsMoved: number | null;
+  /** why the search stopped early: it reached the lower bound, or stalled (no gain over a window); null: cap, deadline or abort */
+  converged: Converged;
   aborted: boolean;
   issues: ModelIssue[];
 }
@@ -211,6 +229,7 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
   let best = s;
   let bestEval = constEval;
   let iterations = 0;
+  let converged: Converged = null;
   let timeToBest = constructionMs;
   let aborted = !!opts.signal?.aborted;
   await yieldNow();
@@ -224,6 +243,7 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
     });
     iterations = out.iterations;
     aborted = out.aborted;
+    if (out.makespan <= lbNow()) converged = 'lower_bound';
     if (out.makespan < constEval.makespan) {
       const t = new Sched(ctx.n);
       t.tech.set(out.mach); t.start.set(out.start); t.end.set(out.end); t.bay.fill(-1); t.ok.fill(1);
@@ -232,9 +252,14 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
       timeToBest = constructionMs + out.timeToBest;
     }
   } else if (!aborted && order.length > 0) {
-    const out = await localSearch(ctx, order, assign, { deadline, maxIterations, rng, signal: opts.signal, append, jobLowerBound: cb.jobCompletion, initial: s });
+    const out = await localSearch(ctx, order, assign, {
+      deadline, maxIterations, rng, signal: opts.signal, append, jobLowerBound: cb.jobCompletion, initial: s,
+      scoreLowerBound: scoreLowerBound(ctx, cb.jobCompletion, cb.makespan),
+      ...(opts.convergence === false ? {} : { converge: convergenceFor(order.length, opts.convergence) }),
+    });
     iterations = out.iterations;
     aborted = out.aborted;
+    converged = out.converged;
     if (out.bestEval.score < constEval.score) {
       best = out.best;
       bestEval = out.bestEval;
@@ -267,9 +292,26 @@ export async function solve(model: SchedulingModel, opts: SolveOptions): Promise
       lowerBoundSource: lbSource,
       lpStatus,
       opsMoved: prev ? bestEval.changes : null,
+      converged,
       aborted, issues,
     },
   };
+}
+
+/**
+ * A lower bound on the search's score with every op scheduled: per job, its completion bound's
+ * weighted tardiness and completion time (overtime and changes cannot go below 0); for the
+ * makespan, the makespan bound.
+ */
+function scoreLowerBound(ctx: Ctx, jobCompletion: number[], makespan: number): number {
+  if (ctx.objective === 'makespan') return makespan;
+  let lb = 0;
+  ctx.model.jobs.forEach((j, ji) => {
+    const c = jobCompletion[ji];
+    if (!(c > 0)) return;
+    lb += ctx.weights.completion * c + (j.due !== null && c > j.due ? ctx.weights.tardiness * j.weight * (c - j.due) : 0);
+  });
+  return lb;
 }
 
 /** FIFO dispatch baseline: ops in the order they become ready, earliest-finishing technician/bay. */
