@@ -19,6 +19,7 @@ import { registerQueueingRoutes } from './routes/queueing.js';
 import { registerFloorRoutes } from './routes/floor.js';
 import { registerPromiseRoutes } from './routes/promises.js';
 import { registerSimulationRoutes } from './routes/simulations.js';
+import { registerCalibrationRoutes } from './routes/calibration.js';
 import { engineOf } from '../app/engine.js';
 import { inWorkshop, workshopOfParams } from '../app/serial.js';
 import { acceptedDates } from '../app/validate.js';
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps) {
   // a floor event replans and re-forecasts: the response carries the new ETA of the repair order
   registerFloorRoutes(api, deps.ctx, { afterChange: async (ctx, w, appointmentId, atMs) => (appointmentId ? { eta: await engineOf(ctx).run(w, 'eta', appointmentId, atMs) } : {}) });
   registerSimulationRoutes(api, deps.ctx);
+  registerCalibrationRoutes(api, deps.ctx);
   for (const r of deps.extraRoutes ?? []) r(api, deps.ctx);
   const router = express.Router();
   // every write of a workshop runs in that workshop's critical section (the capacity guarantee)
