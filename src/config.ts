@@ -40,7 +40,7 @@ export const ConfigSchema = z.object({
   /** planning engine worker threads (plans, quotes, availability, bookings, ETAs); 0 = on the HTTP thread. A `:memory:` store always plans on the HTTP thread */
   ENGINE_THREADS: z.coerce.number().int().min(0).max(16).default(1),
   /** longest one engine call (a plan read, availability, a booking) may run; past it its worker is replaced and the request answers 503 */
-  ENGINE_DEADLINE_MS: z.coerce.number().int().min(1_000).max(120_000).default(20_000),
+  ENGINE_DEADLINE_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
   /** heap limit of each engine worker */
   ENGINE_HEAP_MB: z.coerce.number().int().min(128).max(16_384).default(1_024),
   /** engine calls waiting per worker; beyond it requests answer 503 with Retry-After */

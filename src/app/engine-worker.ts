@@ -38,3 +38,6 @@ port.on('message', async (call: EngineCall) => {
     port.postMessage({ id: call.id, ok: false, message: `the ${call.op} result could not be sent: ${(e as Error).message}` } satisfies EngineReply);
   }
 });
+
+// loaded and connected: calls may come (their deadline starts now, not during this start-up)
+port.postMessage({ ready: true });

@@ -101,6 +101,9 @@ interface Pending { resolve(v: unknown): void; reject(e: unknown): void; op: OpN
 
 class EngineThread {
   private worker: Worker | null = null;
+  /** the worker has loaded its modules and opened its store (its start-up is not counted against a call) */
+  private ready = false;
+  private startup: NodeJS.Timeout | null = null;
   private pending = new Map<number, Pending>();
   private queue: EngineCall[] = [];
   private running: { call: EngineCall; timer: NodeJS.Timeout } | null = null;
@@ -128,9 +131,10 @@ class EngineThread {
   /** One call at a time per worker: the use cases share the worker's caches and "now" is per call. */
   private pump(): void {
     if (this.running || !this.queue.length || this.closed) return;
+    const w = this.ensureWorker();
+    if (!this.ready) return; // pumped again when the worker says it is ready
     const call = this.queue.shift()!;
     call.now = (this.pending.get(call.id)?.clock ?? this.opts.clock).now();
-    const w = this.ensureWorker();
     const timer = setTimeout(() => this.lose(`a ${call.op} call exceeded the engine deadline of ${this.opts.deadlineMs} ms (ENGINE_DEADLINE_MS)`), this.opts.deadlineMs);
     this.running = { call, timer };
     w.postMessage(call);
@@ -145,7 +149,16 @@ class EngineThread {
       solverMaxIterations: this.opts.solverMaxIterations,
     };
     const w = spawnEngineWorker(data, this.opts.heapMb);
-    w.on('message', (m: EngineReply) => this.settle(m));
+    this.ready = false;
+    this.startup = setTimeout(() => this.lose('the engine worker did not start within 60 s'), 60_000);
+    w.on('message', (m: EngineReply | { ready: true }) => {
+      if ('ready' in m) {
+        if (this.startup) clearTimeout(this.startup);
+        this.startup = null;
+        this.ready = true;
+        this.pump();
+      } else this.settle(m);
+    });
     w.on('error', (e) => this.lose(`the engine worker failed: ${e.message}`));
     w.on('exit', (code) => {
       if (this.worker === w) this.lose(`the engine worker exited (code ${code})`);
@@ -172,6 +185,9 @@ class EngineThread {
   private lose(reason: string): void {
     const w = this.worker;
     this.worker = null;
+    this.ready = false;
+    if (this.startup) clearTimeout(this.startup);
+    this.startup = null;
     if (this.running) clearTimeout(this.running.timer);
     this.running = null;
     const failed = [...this.pending.values()];
@@ -185,6 +201,7 @@ class EngineThread {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.startup) clearTimeout(this.startup);
     const w = this.worker;
     this.worker = null;
     if (this.running) clearTimeout(this.running.timer);
