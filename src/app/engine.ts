@@ -25,7 +25,10 @@ import type { AppointmentInput } from '../model/workshop.js';
 
 /** The use cases the engine runs: each (ctx, workshopId, ...args) → JSON. */
 export const ENGINE_OPS = {
-  plan: async (ctx: AppContext, workshopId: string, asOfMs?: number) => presentPlan(await currentPlan(ctx, workshopId, asOfMs)),
+  plan: async (ctx: AppContext, workshopId: string, asOfMs?: number) => {
+    const state = await currentPlan(ctx, workshopId, asOfMs);
+    return (state.view ??= presentPlan(state));
+  },
   replan: async (ctx: AppContext, workshopId: string, opts: { asOfMs?: number; timeLimitMs?: number; seed?: number }) =>
     presentPlan(await replan(ctx, workshopId, opts)),
   board: async (ctx: AppContext, workshopId: string, date: string, asOfMs: number) => {

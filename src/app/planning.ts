@@ -101,6 +101,8 @@ export interface PlanState {
   compiled: CompiledWorkshop;
   snapshot: WorkshopSnapshot;
   plan: Plan;
+  /** the plan as the API tells it, made once per plan (a plan read with nothing changed only sends it) */
+  view?: ReturnType<typeof presentPlan>;
 }
 
 /** A stored plan is reused while the workshop is unchanged and it is at most this old. */
