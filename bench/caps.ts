@@ -8,10 +8,7 @@
  *   npx tsx bench/caps.ts [--techs N] [--bays N] [--catalogue N] [--orders N] [--ops-per-order N] [--days N]
  * Defaults are the caps in src/app/limits.ts.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startService } from './service.js';
 import { DateTime } from 'luxon';
 import { LIMITS } from '../src/model/limits.js';
 
@@ -27,38 +24,6 @@ const OPS_PER_ORDER = arg('ops-per-order', 3);
 const DAYS = arg('days', 10);
 const ZONE = 'Europe/Berlin';
 const SKILLS = ['maintenance', 'brakes', 'electrical', 'tyres', 'diagnosis'];
-
-async function startService() {
-  const dir = mkdtempSync(join(tmpdir(), 'baywise-caps-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_PATH: join(dir, 'caps.db'), DEMO: 'false', LOG_LEVEL: 'info', BODY_LIMIT: '1mb' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('service did not start: ' + out)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:[^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]);
-      }
-      if (out.length > 1e6) out = out.slice(-1e5);
-    });
-  });
-  child.stdout!.resume();
-  const rssPeakMb = () => {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : NaN;
-  };
-  const stop = () =>
-    new Promise<void>((r) => {
-      child.once('exit', () => r());
-      child.kill('SIGTERM');
-    }).then(() => rmSync(dir, { recursive: true, force: true }));
-  return { url, stop, rssPeakMb };
-}
 
 async function call(url: string, method: string, path: string, body?: unknown) {
   const res = await fetch(url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
@@ -93,7 +58,7 @@ async function underWatch(url: string, fn: () => Promise<{ status: number }>) {
   return { status: r.status, ms, healthWorst: health.at(-1) ?? NaN, healthP99: health[Math.floor(health.length * 0.99)] ?? NaN, polls: health.length };
 }
 
-const svc = await startService();
+const svc = await startService({ DEMO: 'false', BODY_LIMIT: '1mb' }, { name: 'caps' });
 const { url } = svc;
 try {
   const t0 = performance.now();

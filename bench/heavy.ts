@@ -10,10 +10,7 @@
  * and a function of the running service that sends the request once and returns its status
  * (`setup` may prepare data first and is not timed).
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startService } from './service.js';
 import { estimateWork, WORK_LIMIT } from '../src/domain/queueing/cost.js';
 
 const arg = (name: string, def: string) => {
@@ -83,38 +80,10 @@ const HEAVY: Heavy[] = [
   { name: 'capacity-outlook (demo, 93 days)', send: (s) => call(`${s.url}/v1/workshops/${s.workshopId}/capacity-outlook?from=${new Date().toISOString().slice(0, 10)}&to=${new Date(Date.now() + 92 * 86400_000).toISOString().slice(0, 10)}`) },
 ];
 
-async function startService(): Promise<{ service: Service; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'baywise-heavy-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_PATH: join(dir, 'bench.db'), DEMO: 'true', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('service did not start: ' + out)), 120_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:[^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]);
-      }
-      if (out.length > 1e6) out = out.slice(-1e5);
-    });
-  });
-  child.stdout!.resume();
-  const ws = (await (await fetch(`${url}/v1/workshops`)).json()) as { items: { id: string }[] };
-  return {
-    service: { url, workshopId: ws.items[0].id },
-    stop: () =>
-      new Promise((r) => {
-        child.once('exit', () => {
-          rmSync(dir, { recursive: true, force: true });
-          r();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
+async function startDemo(): Promise<{ service: Service; stop: () => Promise<void> }> {
+  const svc = await startService({ DEMO: 'true' }, { name: 'heavy' });
+  const ws = (await (await fetch(`${svc.url}/v1/workshops`)).json()) as { items: { id: string }[] };
+  return { service: { url: svc.url, workshopId: ws.items[0].id }, stop: svc.stop };
 }
 
 async function healthzOnce(url: string): Promise<number> {
@@ -152,7 +121,7 @@ const pct = (xs: number[], p: number) => {
 const f1 = (x: number) => x.toFixed(1);
 
 async function main() {
-  const { service, stop } = await startService();
+  const { service, stop } = await startDemo();
   try {
     for (let i = 0; i < 50; i++) await healthzOnce(service.url); // warm-up
     const idle: number[] = [];

@@ -7,10 +7,7 @@
  *   npx tsx bench/http.ts [--rounds 3] [--duration 10] [--connections 10]
  */
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startService } from './service.js';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,38 +16,6 @@ const arg = (name: string, def: number) => {
 const ROUNDS = arg('rounds', 3);
 const DURATION = arg('duration', 10);
 const CONNECTIONS = arg('connections', 10);
-
-async function startService(): Promise<{ url: string; stop: () => Promise<void>; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'baywise-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    // the issue's setting: the demo workshop with about 200 booked appointments
-    env: { ...process.env, PORT: '0', DATA_PATH: join(dir, 'bench.db'), DEMO: 'true', LOG_LEVEL: 'info', DEMO_BOOKING_FILL: process.env.DEMO_BOOKING_FILL ?? '0.55' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('service did not start: ' + out)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:[^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]);
-      }
-      if (out.length > 1e6) out = out.slice(-1e5);
-    });
-  });
-  child.stdout!.resume();
-  return {
-    url,
-    dir,
-    stop: () =>
-      new Promise((r) => {
-        child.once('exit', () => r());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 interface Row {
   name: string;
@@ -80,7 +45,8 @@ async function run(name: string, opts: autocannon.Options, round: number): Promi
 }
 
 async function main() {
-  const svc = await startService();
+  // the issue's setting: the demo workshop with about 200 booked appointments
+  const svc = await startService({ DEMO: 'true', DEMO_BOOKING_FILL: process.env.DEMO_BOOKING_FILL ?? '0.55' }, { name: 'http' });
   try {
     const ws = (await (await fetch(`${svc.url}/v1/workshops`)).json()) as { items: { id: string; timeZone: string }[] };
     const wid = ws.items[0].id;
@@ -132,7 +98,6 @@ async function main() {
     }
   } finally {
     await svc.stop();
-    rmSync(svc.dir, { recursive: true, force: true });
   }
 }
 

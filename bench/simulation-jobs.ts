@@ -8,10 +8,8 @@
  *
  *   npx tsx bench/simulation-jobs.ts [--jobs 12] [--days 20] [--replications 30] [--seconds 8]
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { startService } from './service.js';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,26 +34,10 @@ async function healthz(url: string): Promise<number> {
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'baywise-simjobs-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_PATH: join(dir, 'bench.db'), DEMO: 'false', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('service did not start: ' + out)), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:[^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]);
-      }
-      if (out.length > 1e6) out = out.slice(-1e5);
-    });
-  });
+  const svc = await startService({ DEMO: 'false' }, { name: 'simjobs' });
+  const url = svc.url;
   try {
-    const pid = child.pid!;
+    const pid = svc.pid;
     for (let i = 0; i < 50; i++) await healthz(url); // warm-up
     const base: number[] = [];
     for (let i = 0; i < 200; i++) base.push(await healthz(url));
@@ -101,11 +83,7 @@ async function main() {
     const after = memOf(pid);
     console.log(`after DELETE of all ${ids.length} (${del.filter((s) => s === 'cancelled').length} cancelled) + 1.5 s: RSS ${after.rssMb.toFixed(0)} MB`);
   } finally {
-    await new Promise<void>((r) => {
-      child.once('exit', () => r());
-      child.kill('SIGKILL');
-    });
-    rmSync(dir, { recursive: true, force: true });
+    await svc.stop();
   }
 }
 

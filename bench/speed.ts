@@ -18,10 +18,7 @@
  *
  *   npx tsx bench/speed.ts [--events 150] [--bookings 40] [--reads 300]
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { startService } from './service.js';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,28 +28,9 @@ const EVENTS = arg('events', 150);
 const BOOKINGS = arg('bookings', 40);
 const READS = arg('reads', 300);
 
-async function startService(): Promise<{ url: string; stop: () => Promise<void>; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'baywise-speed-'));
-  // default settings: only where to listen and store; the demo workshop as a first start loads it
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_PATH: join(dir, 'speed.db'), DEMO: 'true', LOG_LEVEL: 'info' };
-  for (const k of ['SOLVER_TIME_LIMIT_MS', 'SOLVER_MAX_ITERATIONS', 'ENGINE_THREADS', 'DEMO_BOOKING_FILL', 'CLIENT_CLOCK']) delete env[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('service did not start: ' + out)), 120_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:[^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]);
-      }
-      if (out.length > 1e6) out = out.slice(-1e5);
-    });
-  });
-  child.stdout!.resume();
-  return { url, dir, stop: () => new Promise((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); }) };
-}
+// default settings: only where to listen and store; the demo workshop as a first start loads it
+const startDefault = () =>
+  startService({ DEMO: 'true' }, { name: 'speed', unset: ['SOLVER_TIME_LIMIT_MS', 'SOLVER_MAX_ITERATIONS', 'ENGINE_THREADS', 'DEMO_BOOKING_FILL', 'CLIENT_CLOCK'] });
 
 let fivexx = 0;
 async function call(url: string, init?: { method?: string; body?: unknown }): Promise<{ ms: number; status: number; body: any }> {
@@ -76,7 +54,7 @@ const pct = (xs: number[], p: number) => {
 };
 
 async function main() {
-  const svc = await startService();
+  const svc = await startDefault();
   const samples = new Map<string, number[]>();
   const add = (k: string, ms: number) => (samples.get(k) ?? samples.set(k, []).get(k)!).push(ms);
   try {
@@ -162,7 +140,6 @@ async function main() {
     }
   } finally {
     await svc.stop();
-    rmSync(svc.dir, { recursive: true, force: true });
   }
 }
 
