@@ -18,9 +18,14 @@
  * observed miss rate per bin). A digest of every car's outcome checks reproducibility: same seed,
  * same digest (--twice runs everything again on a fresh service and compares).
  *
- *   npx tsx bench/replay.ts [--days 15] [--warmup 3] [--drain 3] [--seed 1] [--targets 0.8,0.9,0.95]
- *     [--workshops dealership,garage] [--truths scenario,slow] [--load 1] [--iterations 2000]
- *     [--parallel 2] [--quick] [--twice] [--json out.json] [--verbose]
+ *   npx tsx bench/replay.ts [--days N (default 15 dealership, 40 garage)] [--warmup 3] [--drain 3]
+ *     [--seed 1] [--targets 0.8,0.9,0.95] [--workshops dealership,garage] [--truths scenario,slow]
+ *     [--load 1] [--iterations 2000] [--parallel 2] [--same-day 0.2] [--waiters 0.3]
+ *     [--max-run-minutes 30] [--quick] [--twice] [--json out.json] [--verbose]
+ *
+ * --quick: 6 days, target 0.9, the scenario truth, the dealership at 0.4 of its demand (~40 s).
+ * Full run (defaults): 12 runs, about 7–10 minutes on two cores. The dealership replays 0.7 of its
+ * scenario demand (its full demand fills the 14 technicians); --load scales both workshops.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -36,7 +41,7 @@ import { readScenario, scenarioTruth, slowTruth, type Truth } from './replay/wor
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `usage: npx tsx bench/replay.ts [--days N] [--warmup N] [--drain N] [--seed N] [--targets 0.8,0.9,0.95]
   [--workshops dealership,garage] [--truths scenario,slow] [--load F] [--iterations N] [--parallel N]
-  [--quick] [--twice] [--json out.json] [--verbose]`;
+  [--same-day F] [--waiters F] [--max-run-minutes N] [--quick] [--twice] [--json out.json] [--verbose]`;
 
 const { values: o } = (() => {
   try {
@@ -53,6 +58,7 @@ const { values: o } = (() => {
         iterations: { type: 'string', default: '2000' },
         parallel: { type: 'string', default: '2' },
         'same-day': { type: 'string', default: '0.2' },
+        'max-run-minutes': { type: 'string' },
         waiters: { type: 'string', default: '0.3' },
         quick: { type: 'boolean', default: false },
         twice: { type: 'boolean', default: false },
@@ -82,7 +88,8 @@ const num = (v: string | undefined, def: number, name: string) => {
   return x;
 };
 const QUICK = o.quick;
-const DAYS = num(o.days, QUICK ? 6 : 15, 'days');
+/** demand days per workshop: --days sets both; by default the small garage runs longer (its runs are ~10× cheaper) so both score similar numbers of cars */
+const daysOf = (w: string) => num(o.days, QUICK ? 6 : w === 'garage' ? 40 : 15, 'days');
 const WARMUP = num(o.warmup, QUICK ? 2 : 3, 'warmup');
 const DRAIN = num(o.drain, QUICK ? 2 : 3, 'drain');
 const SEED = num(o.seed, 1, 'seed');
@@ -94,6 +101,7 @@ const SAME_DAY = num(o['same-day'], 0.2, 'same-day');
 const WAITERS = num(o.waiters, 0.3, 'waiters');
 const START_DATE = '2027-03-01'; // a Monday; no closed date of either scenario in the next five weeks
 
+const MAX_RUN_MINUTES = num(o['max-run-minutes'], 30, 'max-run-minutes');
 const WORKSHOPS: Record<string, { file: string; load: number }> = {
   // the dealership's full demand (36–44 requests a weekday) fills 14 technicians: its replay is the long one
   dealership: { file: 'scenarios/demo-dealership.json', load: QUICK ? 0.4 : 0.7 },
@@ -172,6 +180,8 @@ interface SegmentScore {
   fixedOnTime: number;
   fixedLeadMedian: number;
   fixedLeadMean: number;
+  /** median lead of the fixed rule shifted by one constant (5-minute grid) to reach this segment's on-time rate */
+  fixedStretchedLeadMedian: number;
   quoteP50LeadMedian: number;
   plannedFinishLeadMedian: number;
 }
@@ -196,6 +206,10 @@ function score(cars: CarResult[]): SegmentScore[] {
     const pl = xs.map((c) => min(c.promiseMs - c.arrivalMs));
     const al = done.map((c) => min(c.readyMs! - c.arrivalMs));
     const fl = xs.map((c) => min(c.fixedMs - c.arrivalMs));
+    // the fixed rule stretched to the same on-time rate: fixed + shift, the smallest shift (5-minute
+    // grid) under which as many cars (k) are on time as under Baywise's promises
+    const need = xs.map((c) => (c.readyMs === null ? Infinity : min(c.readyMs - c.fixedMs))).sort((a, b) => a - b);
+    const shift = k > 0 && Number.isFinite(need[k - 1]) ? Math.ceil(need[k - 1] / 5) * 5 : NaN;
     return {
       segment,
       n: xs.length,
@@ -212,6 +226,7 @@ function score(cars: CarResult[]): SegmentScore[] {
       fixedOnTime: xs.length ? done.filter((c) => c.readyMs! <= c.fixedMs).length / xs.length : NaN,
       fixedLeadMedian: median(fl),
       fixedLeadMean: mean(fl),
+      fixedStretchedLeadMedian: median(fl) + shift,
       quoteP50LeadMedian: median(xs.filter((c) => c.quoteP50Ms !== null).map((c) => min(c.quoteP50Ms! - c.arrivalMs))),
       plannedFinishLeadMedian: median(xs.filter((c) => c.plannedFinishMs !== null).map((c) => min(c.plannedFinishMs! - c.arrivalMs))),
     };
@@ -253,13 +268,13 @@ function printRun(r: RunResult, seg: SegmentScore[]) {
       `${t.requests} HTTP requests, 5xx ${fivexx}, unexpected 4xx ${t.unexpected.length}; ${(r.wallMs / 1000).toFixed(0)} s${r.stoppedEarly ? `; STOPPED: ${r.stoppedEarly}` : ''})`,
   );
   console.log(
-    `  ${pad('segment', 22)}${lpad('n', 5)}${lpad('on time', 9)}  ${pad('(Wilson 95%)', 14)}${lpad('promised', 10)}${lpad('actual', 8)}${lpad('×', 6)}${lpad('fixed rule', 12)}${lpad('fixed', 7)}   means: promised / actual / fixed   quote p50 · planned finish`,
+    `  ${pad('segment', 22)}${lpad('n', 5)}${lpad('on time', 9)}  ${pad('(Wilson 95%)', 14)}${lpad('promised', 10)}${lpad('actual', 8)}${lpad('×', 6)}${lpad('fixed rule', 12)}${lpad('fixed', 7)}${lpad('stretched', 11)}   means: promised / actual / fixed   median quote p50 · planned finish lead`,
   );
   for (const s of seg) {
     if (!s.n) continue;
     console.log(
       `  ${pad(s.segment, 22)}${lpad(String(s.n), 5)}${lpad(pct(s.rate), 9)}  ${pad(`(${pct(s.lo)}–${pct(s.hi)})`, 14)}${lpad(mins(s.promisedLeadMedian), 10)}${lpad(mins(s.actualLeadMedian), 8)}${lpad(Number.isFinite(s.sharpness) ? s.sharpness.toFixed(1) : '—', 6)}` +
-        `${lpad(pct(s.fixedOnTime), 12)}${lpad(mins(s.fixedLeadMedian), 7)}   ${mins(s.promisedLeadMean)} / ${mins(s.actualLeadMean)} / ${mins(s.fixedLeadMean)}${s.unfinished ? ` (${s.unfinished} unfinished)` : ''}   ${mins(s.quoteP50LeadMedian)} · ${mins(s.plannedFinishLeadMedian)}`,
+        `${lpad(pct(s.fixedOnTime), 12)}${lpad(mins(s.fixedLeadMedian), 7)}${lpad(mins(s.fixedStretchedLeadMedian), 11)}   ${mins(s.promisedLeadMean)} / ${mins(s.actualLeadMean)} / ${mins(s.fixedLeadMean)}${s.unfinished ? ` (${s.unfinished} unfinished)` : ''}   ${mins(s.quoteP50LeadMedian)} · ${mins(s.plannedFinishLeadMedian)}`,
     );
   }
   for (const u of [...t.serverErrors, ...t.unexpected].slice(0, 5)) console.log(`  ! ${u.status} ${u.method} ${u.path}: ${u.detail}`);
@@ -271,6 +286,15 @@ function printRisk(title: string, rows: ReliabilityRow[]) {
   for (const r of rows) if (r.flags) console.log(`  ${pad(r.bin, 12)}${lpad(String(r.flags), 7)}${lpad(String(r.cars), 6)}${lpad(pct(r.meanPredicted), 11)}${lpad(pct(r.observed), 10)}  (${pct(r.lo)}–${pct(r.hi)})`);
 }
 
+/** Whether the target lies inside the Wilson 95% interval overall, for waiters and for drop-offs (what the sample can tell). */
+function consistent(r: RunResult, seg: SegmentScore[]): boolean {
+  return ['all', 'waiter', 'drop-off'].every((n) => {
+    const s = seg.find((x) => x.segment === n)!;
+    return !s.n || (s.lo <= r.target && r.target <= s.hi);
+  });
+}
+
+/** The issue's "done when" on this run: point estimates within ±2 (overall) and ±3 points (waiters, drop-offs), sharpness ≤ 2, no 5xx. */
 function verdict(r: RunResult, seg: SegmentScore[]): string[] {
   const out: string[] = [];
   const by = (n: string) => seg.find((s) => s.segment === n)!;
@@ -308,11 +332,12 @@ async function replayAll(pass: number): Promise<{ runs: RunResult[]; wallMs: num
               truth,
               target,
               startDate: START_DATE,
-              days: DAYS,
+              days: daysOf(w),
               warmup: WARMUP,
               drainDays: DRAIN,
-              demand: { seed: SEED, days: DAYS, load: LOAD * WORKSHOPS[w].load, waiterShare: WAITERS, sameDayShare: SAME_DAY, maxLeadDays: 5 },
-              maxRequests: 400_000,
+              maxWallMs: MAX_RUN_MINUTES * 60_000,
+              demand: { seed: SEED, days: daysOf(w), load: LOAD * WORKSHOPS[w].load, waiterShare: WAITERS, sameDayShare: SAME_DAY, maxLeadDays: 5 },
+              maxRequests: 60_000,
               log: o.verbose ? (x) => console.error(x) : undefined,
             }),
           );
@@ -338,7 +363,7 @@ async function replayAll(pass: number): Promise<{ runs: RunResult[]; wallMs: num
 async function main() {
   console.log(
     `Baywise black-box replay: ${wsNames.join(', ')} × truths ${truthNames.join(', ')} × targets ${TARGETS.join(', ')}; ` +
-      `${DAYS} demand days from ${START_DATE} (first ${WARMUP} warm-up, not scored) + ${DRAIN} drain days; seed ${SEED}; ` +
+      `${wsNames.map((w) => `${daysOf(w)} (${w})`).join(' / ')} demand days from ${START_DATE} (first ${WARMUP} warm-up, not scored) + ${DRAIN} drain days; seed ${SEED}; ` +
       `SOLVER_MAX_ITERATIONS=${ITERATIONS}; ${PARALLEL} runs at a time`,
   );
   const first = await replayAll(1);
@@ -348,7 +373,7 @@ async function main() {
   printRisk('all runs', riskTable(first.runs));
 
   console.log('\nsummary (all scored vehicles of each run)');
-  console.log(`  ${pad('run', 34)}${lpad('n', 5)}${lpad('on time', 9)}  ${pad('(Wilson 95%)', 14)}${lpad('waiter', 8)}${lpad('drop-off', 10)}${lpad('promised', 10)}${lpad('actual', 8)}${lpad('fixed', 8)}${lpad('fixed lead', 12)}${lpad('409', 6)}${lpad('5xx', 5)}  verdict`);
+  console.log(`  ${pad('run', 34)}${lpad('n', 5)}${lpad('on time', 9)}  ${pad('(Wilson 95%)', 14)}${lpad('waiter', 8)}${lpad('drop-off', 10)}${lpad('promised', 10)}${lpad('actual', 8)}${lpad('fixed', 8)}${lpad('fixed lead', 12)}${lpad('409', 6)}${lpad('5xx', 5)}  target in CI · issue's bar`);
   const failures: string[] = [];
   first.runs.forEach((r, i) => {
     const s = scores[i];
@@ -358,7 +383,7 @@ async function main() {
     const fivexx = Object.entries(r.tally.byStatus).filter(([k]) => Number(k) >= 500).reduce((a, [, x]) => a + x, 0);
     console.log(
       `  ${pad(r.label, 34)}${lpad(String(all.n), 5)}${lpad(pct(all.rate), 9)}  ${pad(`(${pct(all.lo)}–${pct(all.hi)})`, 14)}${lpad(pct(s[1].rate), 8)}${lpad(pct(s[2].rate), 10)}` +
-        `${lpad(mins(all.promisedLeadMedian), 10)}${lpad(mins(all.actualLeadMedian), 8)}${lpad(pct(all.fixedOnTime), 8)}${lpad(mins(all.fixedLeadMedian), 12)}${lpad(String(r.refusedFirst), 6)}${lpad(String(fivexx), 5)}  ${v.length ? 'FAIL' : 'ok'}`,
+        `${lpad(mins(all.promisedLeadMedian), 10)}${lpad(mins(all.actualLeadMedian), 8)}${lpad(pct(all.fixedOnTime), 8)}${lpad(mins(all.fixedLeadMedian), 12)}${lpad(String(r.refusedFirst), 6)}${lpad(String(fivexx), 5)}  ${consistent(r, s) ? 'yes' : 'NO '}          · ${v.length ? 'FAIL' : 'ok'}`,
     );
   });
   const totalReq = first.runs.reduce((a, r) => a + r.tally.requests, 0);
@@ -366,7 +391,7 @@ async function main() {
   console.log(
     `\n${first.runs.length} runs, ${totalReq} HTTP requests in ${(first.wallMs / 1000).toFixed(0)} s (mean ${(first.runs.reduce((a, r) => a + r.tally.ms, 0) / totalReq).toFixed(1)} ms a request; /healthz ${first.baselineMs.toFixed(2)} ms in the same service); digest ${d1}`,
   );
-  if (failures.length) console.log(`\nnot yet as the issue asks:\n  ${failures.join('\n  ')}`);
+  if (failures.length) console.log(`\nnot yet as the issue asks (±2 points overall, ±3 for waiters and drop-offs, median promised ≤ 2 × median actual lead, no 5xx):\n  ${failures.join('\n  ')}`);
   let repro: { digest2: string; same: boolean } | undefined;
   if (o.twice) {
     const second = await replayAll(2);
@@ -385,7 +410,7 @@ async function main() {
       o.json,
       JSON.stringify(
         {
-          options: { days: DAYS, warmup: WARMUP, drain: DRAIN, seed: SEED, targets: TARGETS, workshops: wsNames, truths: truthNames, load: LOAD, iterations: ITERATIONS, startDate: START_DATE },
+          options: { days: Object.fromEntries(wsNames.map((w) => [w, daysOf(w)])), warmup: WARMUP, drain: DRAIN, seed: SEED, targets: TARGETS, workshops: wsNames, truths: truthNames, load: LOAD, iterations: ITERATIONS, startDate: START_DATE },
           digest: d1,
           reproducibility: repro,
           wallMs: first.wallMs,
@@ -406,6 +431,7 @@ async function main() {
             segments: scores[i],
             atRisk: riskTable([r]),
             verdict: verdict(r, scores[i]),
+            targetInInterval: consistent(r, scores[i]),
           })),
           atRisk: Object.fromEntries([...wsNames.map((w) => [w, riskTable(first.runs.filter((r) => r.label.startsWith(w + ' ')))]), ['all', riskTable(first.runs)]]),
         },

@@ -41,6 +41,8 @@ export interface RunConfig {
   demand: DemandOptions;
   /** at most this many requests in the run (a safety bound) */
   maxRequests: number;
+  /** and at most this much wall time */
+  maxWallMs: number;
   log?: (s: string) => void;
 }
 
@@ -442,8 +444,8 @@ export async function runReplay(cfg: RunConfig): Promise<RunResult> {
   while (agenda.size) {
     const now = agenda.peekTime()!;
     if (now >= endMs) break;
-    if (tally.requests > cfg.maxRequests) {
-      stoppedEarly = `request bound ${cfg.maxRequests} reached at ${iso(now)}`;
+    if (tally.requests > cfg.maxRequests || performance.now() - t0 > cfg.maxWallMs) {
+      stoppedEarly = `${tally.requests > cfg.maxRequests ? `request bound ${cfg.maxRequests}` : `time bound ${Math.round(cfg.maxWallMs / 60_000)} min`} reached at ${iso(now)}`;
       break;
     }
     while (agenda.size && agenda.peekTime() === now) await handle(now, agenda.pop().e);
