@@ -16,7 +16,8 @@
  * Every op takes plain JSON in and gives plain JSON out; "now" travels with each call, so a test
  * clock or a replay's clock drives the worker exactly as it drives the HTTP thread.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { moduleWorker } from '../lib/worker.js';
 import type { AppContext, Clock } from './context.js';
 import { DomainError, type ErrorCode } from './errors.js';
 import { buildBoard, currentPlan, presentPlan, replan } from './planning.js';
@@ -239,23 +240,8 @@ export function workerEngine(opts: WorkerEngineOptions): Engine & { depth(): num
   return engine;
 }
 
-/**
- * Compiled (.js) the worker is a plain module worker; from sources (.ts, under tsx or vitest) a tiny
- * CommonJS bootstrap imports the entry through tsx's API (as the simulation workers do).
- */
+/** The engine worker's entry beside this module (.ts from sources, .js compiled). */
 function spawnEngineWorker(data: EngineWorkerData, heapMb: number): Worker {
-  const resourceLimits = { maxOldGenerationSizeMb: heapMb };
   const entry = new URL(import.meta.url.endsWith('.ts') ? './engine-worker.ts' : './engine-worker.js', import.meta.url);
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData: data, resourceLimits });
-  let api = 'tsx/esm/api';
-  try {
-    api = import.meta.resolve('tsx/esm/api');
-  } catch {
-    /* resolved from the working directory by the worker */
-  }
-  const code =
-    "const { workerData } = require('node:worker_threads');" +
-    'import(workerData.api).then((m) => (m.tsImport ?? m.default.tsImport)(workerData.entry, workerData.entry))' +
-    '.catch((e) => { console.error(e); process.exit(1); });';
-  return new Worker(code, { eval: true, workerData: { ...data, api, entry: entry.href }, resourceLimits });
+  return moduleWorker(entry, { ...data }, { maxOldGenerationSizeMb: heapMb });
 }

@@ -4,7 +4,8 @@
  * worker threads (single-thread fallback), compare variants (JSON patches) with common random
  * numbers, and background jobs for the HTTP API (progress, cancel, results stored).
  */
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
+import { moduleWorker } from '../lib/worker.js';
 import { availableParallelism, setPriority } from 'node:os';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -271,12 +272,7 @@ function serveReplications(lowPriority: boolean): void {
 }
 if (!isMainThread && (workerData as Record<string, unknown> | null)?.[WORKER_FLAG]) serveReplications(!!(workerData as Record<string, unknown>).lowPriority);
 
-/**
- * Starts a simulation worker. Compiled (.js) it is a plain module worker; from sources (.ts, under
- * tsx or vitest) `execArgv: ['--import', 'tsx']` does NOT register tsx's hooks for the worker's
- * entry on Node 20.20 ("Unknown file extension .ts"), so a tiny CommonJS bootstrap imports the
- * entry through tsx's API instead.
- */
+/** Starts a simulation worker running this module (lib/worker.ts: compiled or from sources). */
 function spawnWorker(lowPriority: boolean, heapMb?: number): Worker {
   const w = newWorker(lowPriority, heapMb);
   liveWorkers++;
@@ -289,20 +285,7 @@ let liveWorkers = 0;
 export const simulationWorkerCount = () => liveWorkers;
 
 function newWorker(lowPriority: boolean, heapMb?: number): Worker {
-  const resourceLimits = heapMb ? { maxOldGenerationSizeMb: heapMb } : undefined;
-  const url = new URL(import.meta.url);
-  if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: { [WORKER_FLAG]: true, lowPriority }, resourceLimits });
-  let api = 'tsx/esm/api';
-  try {
-    api = import.meta.resolve('tsx/esm/api');
-  } catch {
-    /* resolved from the working directory by the worker */
-  }
-  const code =
-    "const { workerData } = require('node:worker_threads');" +
-    'import(workerData.api).then((m) => (m.tsImport ?? m.default.tsImport)(workerData.entry, workerData.entry))' +
-    '.catch((e) => { console.error(e); process.exit(1); });';
-  return new Worker(code, { eval: true, workerData: { api, entry: url.href, [WORKER_FLAG]: true, lowPriority }, resourceLimits });
+  return moduleWorker(new URL(import.meta.url), { [WORKER_FLAG]: true, lowPriority }, heapMb ? { maxOldGenerationSizeMb: heapMb } : undefined);
 }
 
 export interface RunHandle { promise: Promise<RunResult>; cancel(): void }
