@@ -20,6 +20,7 @@
  */
 import { squareRootBeta, type StaffingTarget } from './staffing.js';
 import { gammaQ } from './special.js';
+import { initialTruncation } from './timeVarying.js';
 
 /**
  * Above this the request runs in a worker: ≈ 10–35 ms on the event loop once V8 has optimised the
@@ -48,18 +49,10 @@ const weightsLen = (x: number) => (x > 0 ? Math.ceil(x + 7.5 * Math.sqrt(x) + 5)
 
 /** Work of one ODE solve (timeVarying 'ode') for rates λ_p, servers c_p. */
 export function odeWork(lambda: number[], servers: number[], mu: number, T: number, thresholds: number, initLen = 0): number {
-  let amax = 0;
-  let cmax = 0;
-  let overload = 0;
-  for (let p = 0; p < lambda.length; p++) {
-    amax = Math.max(amax, lambda[p] / mu);
-    cmax = Math.max(cmax, servers[p]);
-    overload += Math.max(0, lambda[p] - servers[p] * mu) * T;
-  }
   // the truncation timeVarying starts from, and the one it grows to (×1.6 + 20 per attempt) until
   // the boundary mass is below 1e-9: a stable period needs c + ln(1e9)/(−ln ρ) states (geometric
   // tail), bounded by what can arrive at all over the horizon
-  let N = Math.ceil(Math.max(cmax, amax) + 20 + 8 * Math.sqrt(amax + 1) + 1.5 * overload + initLen);
+  let N = initialTruncation(lambda, servers, mu, T, initLen);
   let arrivals = 0;
   for (const l of lambda) arrivals += l * T;
   let needed = N;

@@ -228,8 +228,12 @@ function waitTailFor(N: number, c: number, mu: number, t: number, tailFrom: Floa
   return Math.min(1, poissonMix(c * mu * t, tailFrom, N - c + 1));
 }
 
-function solveOde(prep: Prepared): TimeVaryingResult {
-  const { lambda, servers, mu, T } = prep;
+/**
+ * The state-space truncation the ODE starts from: the largest of servers and offered load, plus
+ * room for the load's spread, the backlog overloaded periods can build, and the initial state.
+ * (cost.ts estimates a request's work from the same figure.)
+ */
+export function initialTruncation(lambda: readonly number[], servers: readonly number[], mu: number, T: number, initLen = 0): number {
   let amax = 0;
   let cmax = 0;
   let overload = 0;
@@ -238,8 +242,12 @@ function solveOde(prep: Prepared): TimeVaryingResult {
     cmax = Math.max(cmax, servers[p]);
     overload += Math.max(0, lambda[p] - servers[p] * mu) * T;
   }
-  const initLen = prep.initial ? prep.initial.length - 1 : 0;
-  let N = Math.ceil(Math.max(cmax, amax) + 20 + 8 * Math.sqrt(amax + 1) + 1.5 * overload + initLen);
+  return Math.ceil(Math.max(cmax, amax) + 20 + 8 * Math.sqrt(amax + 1) + 1.5 * overload + initLen);
+}
+
+function solveOde(prep: Prepared): TimeVaryingResult {
+  const { lambda, servers, mu, T } = prep;
+  let N = initialTruncation(lambda, servers, mu, T, prep.initial ? prep.initial.length - 1 : 0);
   for (let attempt = 0; attempt < 12; attempt++) {
     const r = odeOnce(prep, N);
     if (r.truncation!.maxBoundaryMass < 1e-9) return r;
