@@ -16,7 +16,7 @@ import { intersectIntervals, type Plan, type SchedulingModel } from '../scheduli
 import { InsertionSimulation } from './insertion-simulation.js';
 import { sequencePosition } from './sequences.js';
 import { insertJob, promiseEffects, Timelines, type Insertion, type NewJobSpec } from './insert.js';
-import { bookingVerdict, calibratedReady, promiseLevel, promiseMinute, rawEquivalent, type RefusalReason, type VerdictFacts } from '../rules/index.js';
+import { bookingVerdict, calibratedReady, SCREENING_MARGIN, SCREENING_WAIT_MARGIN_MINUTES, promiseLevel, promiseMinute, rawEquivalent, type RefusalReason, type VerdictFacts } from '../rules/index.js';
 import type { PromiseContext } from './context.js';
 
 export interface DayRange { start: number; end: number }
@@ -114,7 +114,7 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     const day = req.days && req.days.length ? req.days[dayIndex(req.days, start)] : undefined;
     const facts = (promise: number | null, hurts = 0): VerdictFacts => ({
       now: start, arrival: start, promise, horizonEnd: horizon, waiter: req.waiter, dayEnd: day?.end,
-      waiterMaxWaitMinutes: req.maxWaitMinutes ?? Infinity, hurts,
+      waiterMaxWaitMinutes: (req.maxWaitMinutes ?? Infinity) - SCREENING_WAIT_MARGIN_MINUTES, hurts,
     });
     // obvious rejections before sampling: the deterministic plan already misses the rule
     // (heuristic: the target quantile is above the planned finish in practice for targets ≥ 0.5)
@@ -149,7 +149,8 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     let victims = sig ? effectCache.get(sig) : undefined;
     if (victims) reused++;
     else {
-      victims = promiseEffects(isim, target, eps, ins.plannedFinish + window, req.firstVictimOnly).filter((a) => a.hurt).map((v) => v.key);
+      // the screen's few samples keep a margin above the target (rules/verdict.ts SCREENING_MARGIN)
+      victims = promiseEffects(isim, target, eps, ins.plannedFinish + window, req.firstVictimOnly, SCREENING_MARGIN).filter((a) => a.hurt).map((v) => v.key);
       if (sig) effectCache.set(sig, victims);
     }
     const verdict = bookingVerdict(facts(promise, victims.length));

@@ -293,14 +293,14 @@ export interface QuoteResult {
   simulation: InsertionSimulation;
 }
 
-const hurtBy = isHurt;
 
 /**
  * Effect of an insertion on existing promises (jobs with a due date). `firstHurt`: stop at the
  * first hurt promise found (returns only it; for a yes/no decision). Ends can only grow with an
  * insertion, so a promise hurt on partial propagation is hurt.
  */
-export function promiseEffects(isim: InsertionSimulation, target: number, epsilon: number, effectUntil = Infinity, firstHurt = false): AffectedPromise[] {
+export function promiseEffects(isim: InsertionSimulation, target: number, epsilon: number, effectUntil = Infinity, firstHurt = false, margin = 0): AffectedPromise[] {
+  const hurtBy = (before: number, after: number, t: number, e: number) => isHurt(before, after, t, e, margin);
   const base = isim.base;
   if (firstHurt) {
     let found: AffectedPromise | null = null;

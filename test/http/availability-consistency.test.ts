@@ -1,0 +1,38 @@
+/**
+ * What availability offers, the booking accepts: the availability search screens slots with few
+ * samples and keeps a margin (rules/verdict.ts SCREENING_MARGIN, SCREENING_WAIT_MARGIN_MINUTES), so
+ * the full quote a booking makes agrees. Measured on the demo dealership as a newcomer opens it
+ * (today's real date): an offered slot that the booking then refuses is the "offered, then refused"
+ * experience the README walk-through ran into.
+ */
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/app/context.js';
+import { startTestServer, type TestServer } from '../helpers.js';
+
+let s: TestServer;
+let ws: { id: string; timeZone: string };
+beforeAll(async () => {
+  s = await startTestServer({ DEMO: 'true', SOLVER_MAX_ITERATIONS: '2000' }, { clock: systemClock });
+  ws = (await s.req('GET', '/v1/workshops')).body.items[0];
+});
+afterAll(() => s.close());
+
+describe('availability and booking agree', () => {
+  for (const waiter of [true, false])
+    it(`every ${waiter ? 'waiter' : 'drop-off'} slot offered from tomorrow on is bookable by the full quote`, async () => {
+      let day = DateTime.now().setZone(ws.timeZone).plus({ days: 1 });
+      while (day.weekday > 5) day = day.plus({ days: 1 });
+      const ops = [{ opCode: 'OIL-SVC' }, { opCode: 'BRK-PADS-F' }];
+      const av = await s.req('GET', `/v1/workshops/${ws.id}/availability?from=${day.toISODate()}&opCodes=OIL-SVC,BRK-PADS-F&waiter=${waiter}`);
+      expect(av.status).toBe(200);
+      expect(av.body.slots.length).toBeGreaterThan(3);
+      const refused: string[] = [];
+      for (const slot of av.body.slots.slice(0, 20)) {
+        const q = await s.req('POST', `/v1/workshops/${ws.id}/quotes`, { plannedArrival: slot.start, transport: waiter ? 'waiter' : 'drop_off', operations: ops });
+        expect(q.status).toBe(200);
+        if (!q.body.bookable) refused.push(`${slot.start}: ${q.body.refusal}`);
+      }
+      expect(refused).toEqual([]);
+    });
+});
