@@ -16,7 +16,7 @@
  * vehicles; refusals (409 on the wanted slot; turned away); 5xx (must be 0); the at-risk list's
  * reliability (polled each morning at threshold 0.999, flags binned by predicted miss 1 − p,
  * observed miss rate per bin). A digest of every car's outcome checks reproducibility: same seed,
- * same digest (--twice runs everything again on a fresh service and compares).
+ * same digest (--twice runs everything again on fresh workshops of the same service and compares).
  *
  *   npx tsx bench/replay.ts [--days N (default 15 dealership, 40 garage)] [--warmup 3] [--drain 3]
  *     [--seed 1] [--targets 0.8,0.9,0.95] [--workshops dealership,garage] [--truths scenario,slow]
@@ -27,13 +27,12 @@
  * Full run (defaults): 12 runs, about 7–10 minutes on two cores. The dealership replays 0.7 of its
  * scenario demand (its full demand fills the 14 technicians); --load scales both workshops.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startService } from './service.js';
 import { runReplay, type CarResult, type RunResult } from './replay/run.js';
 import { mean, median, reliability, wilson, type ReliabilityRow } from './replay/stats.js';
 import { readScenario, scenarioTruth, slowTruth, type Truth } from './replay/world.js';
@@ -113,55 +112,14 @@ const truthNames = (o.truths ?? (QUICK ? 'scenario' : 'scenario,slow')).split(',
 for (const w of wsNames) if (!WORKSHOPS[w]) (console.error(`unknown workshop ${w} (dealership, garage)`), process.exit(2));
 for (const t of truthNames) if (!TRUTHS[t]) (console.error(`unknown truth ${t} (scenario, slow)`), process.exit(2));
 
-// --- the service, in its own process ------------------------------------------------------------------
-async function startService(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'baywise-replay-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_PATH: join(dir, 'replay.db'),
-      DEMO: 'false',
-      CLIENT_CLOCK: 'true',
-      SOLVER_MAX_ITERATIONS: String(ITERATIONS),
-      ENGINE_THREADS: String(PARALLEL),
-      LOG_LEVEL: 'info', // the start line carries the url; request lines are read and dropped
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    err += d.toString();
-    if (err.length > 1e5) err = err.slice(-5e4);
-  });
-  const url = await new Promise<string>((res, rej) => {
-    const t = setTimeout(() => rej(new Error('service did not start: ' + out + err)), 60_000);
-    child.once('exit', (code) => rej(new Error(`service exited (${code}): ${out}${err}`)));
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /"url":"(http:[^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        res(m[1]);
-      }
-      if (out.length > 1e6) out = out.slice(-1e5);
-    });
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise((r) => {
-        child.once('exit', () => {
-          rmSync(dir, { recursive: true, force: true });
-          r();
-        });
-        child.kill('SIGTERM');
-      }),
-  };
-}
+// --- the service, in its own process (bench/service.ts) --------------------------------------------
+const serviceEnv = () => ({
+  HOST: '127.0.0.1',
+  DEMO: 'false',
+  CLIENT_CLOCK: 'true',
+  SOLVER_MAX_ITERATIONS: String(ITERATIONS),
+  ENGINE_THREADS: String(PARALLEL),
+});
 
 // --- scoring ------------------------------------------------------------------------------------------
 interface SegmentScore {
@@ -309,10 +267,29 @@ function verdict(r: RunResult, seg: SegmentScore[]): string[] {
 }
 
 // --- main ---------------------------------------------------------------------------------------------
-async function replayAll(pass: number): Promise<{ runs: RunResult[]; wallMs: number; baselineMs: number }> {
-  const t0 = performance.now();
-  const svc = await startService();
+interface Pass {
+  runs: RunResult[];
+  wallMs: number;
+  baselineMs: number;
+  rssPeakMb: number;
+}
+
+/** Every run, `passes` times over on one service (each pass on fresh workshops: a deterministic service answers a pass as the first). */
+async function replayAll(passes: number): Promise<Pass[]> {
+  if (process.cwd() !== repoRoot) process.chdir(repoRoot); // the service starts from src/main.ts
+  const svc = await startService(serviceEnv(), { name: 'replay' });
+  const out: Pass[] = [];
   try {
+    for (let pass = 1; pass <= passes; pass++) out.push(await replayPass(svc, pass));
+    return out;
+  } finally {
+    await svc.stop();
+  }
+}
+
+async function replayPass(svc: { url: string; rssPeakMb(): number }, pass: number): Promise<Pass> {
+  const t0 = performance.now();
+  {
     // the same server's trivial endpoint, for scale: mean /healthz latency over 50 calls
     const h0 = performance.now();
     for (let i = 0; i < 50; i++) await (await fetch(`${svc.url}/healthz`)).arrayBuffer();
@@ -354,9 +331,7 @@ async function replayAll(pass: number): Promise<{ runs: RunResult[]; wallMs: num
         }
       }),
     );
-    return { runs, wallMs: performance.now() - t0, baselineMs };
-  } finally {
-    await svc.stop();
+    return { runs, wallMs: performance.now() - t0, baselineMs, rssPeakMb: svc.rssPeakMb() };
   }
 }
 
@@ -366,7 +341,8 @@ async function main() {
       `${wsNames.map((w) => `${daysOf(w)} (${w})`).join(' / ')} demand days from ${START_DATE} (first ${WARMUP} warm-up, not scored) + ${DRAIN} drain days; seed ${SEED}; ` +
       `SOLVER_MAX_ITERATIONS=${ITERATIONS}; ${PARALLEL} runs at a time`,
   );
-  const first = await replayAll(1);
+  const passes = await replayAll(o.twice ? 2 : 1);
+  const first = passes[0];
   const scores = first.runs.map((r) => score(r.cars));
   first.runs.forEach((r, i) => printRun(r, scores[i]));
   for (const w of wsNames) printRisk(w, riskTable(first.runs.filter((r) => r.label.startsWith(w + ' '))));
@@ -389,15 +365,15 @@ async function main() {
   const totalReq = first.runs.reduce((a, r) => a + r.tally.requests, 0);
   const d1 = digest(first.runs);
   console.log(
-    `\n${first.runs.length} runs, ${totalReq} HTTP requests in ${(first.wallMs / 1000).toFixed(0)} s (mean ${(first.runs.reduce((a, r) => a + r.tally.ms, 0) / totalReq).toFixed(1)} ms a request; /healthz ${first.baselineMs.toFixed(2)} ms in the same service); digest ${d1}`,
+    `\n${first.runs.length} runs, ${totalReq} HTTP requests in ${(first.wallMs / 1000).toFixed(0)} s (mean ${(first.runs.reduce((a, r) => a + r.tally.ms, 0) / totalReq).toFixed(1)} ms a request; /healthz ${first.baselineMs.toFixed(2)} ms in the same service; service peak RSS ${first.rssPeakMb} MB); digest ${d1}`,
   );
   if (failures.length) console.log(`\nnot yet as the issue asks (±2 points overall, ±3 for waiters and drop-offs, median promised ≤ 2 × median actual lead, no 5xx):\n  ${failures.join('\n  ')}`);
   let repro: { digest2: string; same: boolean } | undefined;
   if (o.twice) {
-    const second = await replayAll(2);
+    const second = passes[1];
     const d2 = digest(second.runs);
     repro = { digest2: d2, same: d1 === d2 };
-    console.log(`\nreproducibility: second pass digest ${d2}: ${d1 === d2 ? 'identical' : 'DIFFERENT'}`);
+    console.log(`\nreproducibility: a second pass on fresh workshops of the same service: digest ${d2}: ${d1 === d2 ? 'identical' : 'DIFFERENT'}`);
     if (d1 !== d2)
       second.runs.forEach((r, i) => {
         const a = score(first.runs[i].cars)[0];
