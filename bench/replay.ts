@@ -36,6 +36,7 @@ import { startService } from './service.js';
 import { runReplay, type CarResult, type RunResult } from './replay/run.js';
 import { mean, median, reliability, wilson, type ReliabilityRow } from './replay/stats.js';
 import { readScenario, scenarioTruth, slowTruth, type Truth } from './replay/world.js';
+import { roundUpToGrid } from '../src/domain/rules/promise.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const USAGE = `usage: npx tsx bench/replay.ts [--days N] [--warmup N] [--drain N] [--seed N] [--targets 0.8,0.9,0.95]
@@ -167,7 +168,7 @@ function score(cars: CarResult[]): SegmentScore[] {
     // the fixed rule stretched to the same on-time rate: fixed + shift, the smallest shift (5-minute
     // grid) under which as many cars (k) are on time as under Baywise's promises
     const need = xs.map((c) => (c.readyMs === null ? Infinity : min(c.readyMs - c.fixedMs))).sort((a, b) => a - b);
-    const shift = k > 0 && Number.isFinite(need[k - 1]) ? Math.ceil(need[k - 1] / 5) * 5 : NaN;
+    const shift = k > 0 && Number.isFinite(need[k - 1]) ? roundUpToGrid(need[k - 1]) : NaN;
     return {
       segment,
       n: xs.length,
