@@ -187,6 +187,9 @@ export function compileJob(
     if (o.status === 'paused' && o.pausedReason === 'waiting_parts' && !o.partsEta) release = Math.max(release, asOfMin + UNKNOWN_PARTS_WAIT_MIN);
     const fact: OpFact = {
       key: `${a.id}#${opIndex}`,
+      // its random numbers follow what the order is, not its generated id: the same requests at the
+      // same (simulated) times draw the same samples, in any workshop, on any run
+      stream: `${a.createdAt}|${a.plannedArrival}|${a.transport}|${a.customer.name}|${a.vehicle.plate ?? ''}#${opIndex}`,
       job,
       release,
       splittable: cat?.splittable ?? false,

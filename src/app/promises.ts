@@ -88,6 +88,7 @@ function newJobSpec(plan: PlanState, apt: Appointment): { spec: NewJobSpec; refs
       weight: r.job.weight,
       ops: r.ops.map((o, i) => ({
         key: o.key,
+        ...(o.stream ? { stream: o.stream } : {}),
         opCode: r.opRefs[i].opCode,
         release: o.release,
         splittable: o.splittable,

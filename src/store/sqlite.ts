@@ -114,8 +114,8 @@ export function openSqliteStore(path: string): Store & { db: Database.Database; 
     extraCols: (e: T) => Record<string, unknown> = () => ({}),
   ): ChildRepo<T> => {
     const get = db.prepare(`SELECT data FROM ${table} WHERE workshop_id = ? AND id = ?`);
-    const list = db.prepare(`SELECT data FROM ${table} WHERE workshop_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?`);
-    const all = db.prepare(`SELECT data FROM ${table} WHERE workshop_id = ? ORDER BY created_at, id`);
+    const list = db.prepare(`SELECT data FROM ${table} WHERE workshop_id = ? ORDER BY created_at, rowid LIMIT ? OFFSET ?`);
+    const all = db.prepare(`SELECT data FROM ${table} WHERE workshop_id = ? ORDER BY created_at, rowid`);
     const count = db.prepare(`SELECT count(*) AS n FROM ${table} WHERE workshop_id = ?`);
     const del = db.prepare(`DELETE FROM ${table} WHERE workshop_id = ? AND id = ?`);
     const sample = extraCols({} as T);
@@ -293,14 +293,14 @@ export function openSqliteStore(path: string): Store & { db: Database.Database; 
       list: (workshopId, q: AppointmentQuery) => {
         const { where, args } = aptWhere(workshopId, q);
         const items = (
-          db.prepare(`SELECT data FROM appointments WHERE ${where} ORDER BY planned_arrival, id LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Row[]
+          db.prepare(`SELECT data FROM appointments WHERE ${where} ORDER BY planned_arrival, rowid LIMIT ? OFFSET ?`).all(...args, q.limit, q.offset) as Row[]
         ).map((r) => JSON.parse(r.data) as Appointment);
         const total = (db.prepare(`SELECT count(*) AS n FROM appointments WHERE ${where}`).get(...args) as { n: number }).n;
         return { items, total, limit: q.limit, offset: q.offset };
       },
       find: (workshopId, q) => {
         const { where, args } = aptWhere(workshopId, q);
-        return (db.prepare(`SELECT data FROM appointments WHERE ${where} ORDER BY planned_arrival, id`).all(...args) as Row[]).map(
+        return (db.prepare(`SELECT data FROM appointments WHERE ${where} ORDER BY planned_arrival, rowid`).all(...args) as Row[]).map(
           (r) => JSON.parse(r.data) as Appointment,
         );
       },

@@ -14,6 +14,8 @@ import { calibratedReady, isHurt, promiseLevel, promiseMinute, rawEquivalent, ty
 export interface NewOpSpec {
   /** default `${job key}#${index}` */
   key?: string;
+  /** key of its random numbers in forecasts (OpFact.stream) */
+  stream?: string;
   /** op code for the duration model */
   opCode: string;
   /** earliest start of this op (parts ETA); the job's release applies anyway */
@@ -206,6 +208,7 @@ export function insertJob(model: SchedulingModel, plan: Plan, spec: NewJobSpec, 
     placed.push(best);
     newOps.push({
       key: o.key ?? `${spec.key}#${i}`,
+      ...(o.stream ? { stream: o.stream } : {}),
       job,
       release,
       splittable: !!o.splittable,

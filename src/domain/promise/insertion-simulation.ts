@@ -21,7 +21,7 @@ import type { Plan, SchedulingModel } from '../scheduling/model.js';
 import TinyQueue from 'tinyqueue';
 import { buildForecast, JobForecast } from './job-forecast.js';
 import type { PromiseSimulation } from './promise-simulation.js';
-import { sampledDurations, sampleOp, Slab, type OpSamples, type SamplingFacts } from './sampling.js';
+import { sampledDurations, sampleOp, Slab, streamOf, type OpSamples, type SamplingFacts } from './sampling.js';
 import { linkNewOps, plannedOrder } from './sequences.js';
 
 export interface ExtendedPlan {
@@ -118,10 +118,10 @@ export class InsertionSimulation {
       q.pop();
       if (o < n && plan.assignments[o].start >= effectUntil) { this.frontier.add(o); continue; }
       const f = this.facts.get(o) ?? base.facts[o]!;
-      if (o < n && this.facts.has(o) && !f.dur) f.dur = sampledDurations(S, base.z(model.ops[o].key), base.facts[o]!);
+      if (o < n && this.facts.has(o) && !f.dur) f.dur = sampledDurations(S, base.z(streamOf(model.ops[o])), base.facts[o]!);
       const r: OpSamples = spare ?? (this.slab ??= new Slab(S, 4)).out();
       spare = null;
-      sampleOp(S, base.z(model.ops[o].key), f, this.getEnd, r);
+      sampleOp(S, base.z(streamOf(model.ops[o])), f, this.getEnd, r);
       if (o >= n) this.changed.set(o, r);
       else {
         this.resimulated++;

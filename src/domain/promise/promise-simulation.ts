@@ -26,7 +26,7 @@ import type { DurationModel } from './durations.js';
 import type { InsertionSimulation } from './insertion-simulation.js';
 import { buildForecast, type JobForecast } from './job-forecast.js';
 import {
-  cachedDurations, sampleOp, SimulationDraws, Slab, standardNormals, type OpSamples, type SamplingFacts,
+  cachedDurations, sampleOp, SimulationDraws, Slab, standardNormals, streamOf, type OpSamples, type SamplingFacts,
 } from './sampling.js';
 import { bindingCandidates, insertIntoSequences, plannedOrder, planSequences } from './sequences.js';
 
@@ -176,7 +176,7 @@ export class PromiseSimulation {
     };
   }
 
-  /** the op's standard normals (common random numbers by op key) */
+  /** the op's standard normals (common random numbers by op stream key, see OpFact.stream) */
   z(key: string): Float64Array {
     return standardNormals(this.draws, key, this.seed, this.S);
   }
@@ -208,7 +208,7 @@ export class PromiseSimulation {
       if (!ready) { open.add(x); continue; }
       open.delete(x);
       const r = this.newOut();
-      sampleOp(this.S, this.z(this.model.ops[x].key), f, (p) => this.out[p]!.end, r);
+      sampleOp(this.S, this.z(streamOf(this.model.ops[x])), f, (p) => this.out[p]!.end, r);
       this.simulatedOps++;
       this.out[x] = r;
       stack.pop();

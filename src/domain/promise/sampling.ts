@@ -97,6 +97,11 @@ export class Slab {
   }
 }
 
+/** The key of an op's random numbers: its stream key (OpFact.stream), else its key. */
+export function streamOf(op: { key: string; stream?: string }): string {
+  return op.stream ?? op.key;
+}
+
 /** seed of an op's random stream: FNV-1a of its key mixed with the simulation seed */
 export function hashKey(key: string, seed: number): number {
   let h = 0x811c9dc5;

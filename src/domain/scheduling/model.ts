@@ -21,6 +21,11 @@ export interface BayFact {
 export interface OpFact {
   /** stable external id, e.g. "<appointmentId>#<index>" */
   key: string;
+  /**
+   * the key of the op's random numbers in forecasts (default: `key`): what the op is, not its
+   * generated id, so the same requests in the same simulated time draw the same samples
+   */
+  stream?: string;
   /** index into jobs */
   job: number;
   /** earliest start (arrival, parts ETA), minutes */
