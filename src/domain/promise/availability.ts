@@ -113,7 +113,7 @@ export function availability(ctx: PromiseContext, req: AvailabilityRequest): Ava
     const ins = insertJob(ctx.model, ctx.plan, req.jobAt ? req.jobAt(start) : { ...req.job, release: start }, tl);
     const day = req.days && req.days.length ? req.days[dayIndex(req.days, start)] : undefined;
     const facts = (promise: number | null, hurts = 0): VerdictFacts => ({
-      now: start, arrival: start, promise, horizonEnd: horizon, waiter: req.waiter, dayEnd: day?.end,
+      now: start, arrival: start, promise, horizonEnd: horizon, waiter: req.waiter, dayEnd: day ? day.end - SCREENING_WAIT_MARGIN_MINUTES : undefined,
       waiterMaxWaitMinutes: (req.maxWaitMinutes ?? Infinity) - SCREENING_WAIT_MARGIN_MINUTES, hurts,
     });
     // obvious rejections before sampling: the deterministic plan already misses the rule
