@@ -5,7 +5,7 @@
  * Minute 0 is the start of the as-of day in the workshop zone.
  */
 import { DateTime } from 'luxon';
-import { isQualified, jobWeight, plannedMinutes, rawEquivalent, standardMinutes } from '../domain/rules/index.js';
+import { forecastDue, isQualified, jobWeight, plannedMinutes, standardMinutes } from '../domain/rules/index.js';
 import { openPromiseScales } from './calibration.js';
 import type { Appointment, Bay, Operation, Technician, Workshop } from '../model/workshop.js';
 import type { JobFact, OpFact, SchedulingModel } from '../domain/scheduling/index.js';
@@ -228,8 +228,8 @@ export function compileJob(
   const due = promiseMin === null ? null : promiseMin - w.policy.handoverBufferMinutes;
   // a calibrated promise is read on the forecast at its raw equivalent (rules/calibration.ts)
   const scale = snap.promiseScales?.get(a.id) ?? 1;
-  const forecastDue = promiseMin === null || scale === 1 ? due : rawEquivalent(msToMin(Date.parse(a.plannedArrival), originMs), promiseMin, scale) - w.policy.handoverBufferMinutes;
-  return { ops, opRefs, job: { key: a.id, release: Math.min(...ops.map((o) => o.release)), due, ...(forecastDue !== due ? { forecastDue } : {}), weight, ops: jobOps } };
+  const readDue = promiseMin === null || scale === 1 ? due : forecastDue(msToMin(Date.parse(a.plannedArrival), originMs), promiseMin, scale, w.policy.handoverBufferMinutes);
+  return { ops, opRefs, job: { key: a.id, release: Math.min(...ops.map((o) => o.release)), due, ...(readDue !== due ? { forecastDue: readDue } : {}), weight, ops: jobOps } };
 }
 
 /** Minutes of [from, to) that fall inside the flat interval list cal. */

@@ -25,7 +25,7 @@ import { assertOpenBookWithin, buildAppointment, getAppointment, getWorkshop, ms
 import { DomainError } from './errors.js';
 import { remember, replay, requestHash } from './idempotency.js';
 import { calibrationScales, segmentOf } from './calibration.js';
-import { arrivalIsPast, bookingVerdict, calibratedReady, promiseSegment, rawEquivalent, segmentScale, type Segment, POLICY_DEFAULTS, REFUSAL_MESSAGES, type PromisePolicy, type RefusalReason, type Verdict } from '../domain/rules/index.js';
+import { arrivalIsPast, bookingVerdict, calibratedReady, forecastDue, promiseSegment, segmentScale, type Segment, POLICY_DEFAULTS, REFUSAL_MESSAGES, type PromisePolicy, type RefusalReason, type Verdict } from '../domain/rules/index.js';
 import { currentPlan, installPlan, type PlanState } from './planning.js';
 
 /** The workshop's promise policy, with the defaults (rules/policy.ts) for what an older document lacks. */
@@ -247,13 +247,18 @@ function slotGrid(w: Workshop, originMs: number, days: DayRange[], fromMin: numb
   for (const d of days) {
     const ranges = w.openingHours[WEEKDAYS[DateTime.fromMillis(originMs + d.start * 60_000, { zone: w.timeZone }).weekday - 1]];
     const dayStart = DateTime.fromMillis(originMs + d.start * 60_000, { zone: w.timeZone }).startOf('day');
+    const day0 = Math.round((dayStart.toMillis() - originMs) / 60_000);
+    // a DST day has 23 or 25 hours: only then is each slot placed on the wall clock with luxon
+    const dst = Math.round((dayStart.plus({ days: 1 }).toMillis() - dayStart.toMillis()) / 60_000) !== 1440;
     for (const r of ranges) {
       // the last drop-off of a range leaves at least one grid step before it closes
       for (let m = toMinutes(r.start); m < toMinutes(r.end) - w.slotMinutes + 1; m += w.slotMinutes) {
-        // on the wall clock, not day start + m: a DST day has 23 or 25 hours (a time the spring change skips is no slot)
-        const wall = dayStart.set({ hour: Math.floor(m / 60), minute: m % 60 });
-        if (wall.hour * 60 + wall.minute !== m) continue;
-        const t = Math.round((wall.toMillis() - originMs) / 60_000);
+        let t = day0 + m;
+        if (dst) {
+          const wall = dayStart.set({ hour: Math.floor(m / 60), minute: m % 60 });
+          if (wall.hour * 60 + wall.minute !== m) continue; // a time the spring change skips is no slot
+          t = Math.round((wall.toMillis() - originMs) / 60_000);
+        }
         if (t >= fromMin) slots.push(t);
       }
     }
@@ -423,7 +428,8 @@ export async function book(
     ins.model.jobs[ins.job].due = booked_.due ?? null;
     // ... read at its raw equivalent when the promise was calibrated (rules/calibration.ts)
     const promiseMin = Math.round((Date.parse(stored.promisedAt!) - st.plan.compiled.originMs) / 60_000);
-    if (d.q.scale !== 1) ins.model.jobs[ins.job].forecastDue = rawEquivalent(d.spec.release, promiseMin, d.q.scale) - w.policy.handoverBufferMinutes;
+    const arrivalMin = Math.round((Date.parse(stored.plannedArrival) - st.plan.compiled.originMs) / 60_000);
+    if (d.q.scale !== 1) ins.model.jobs[ins.job].forecastDue = forecastDue(arrivalMin, promiseMin, d.q.scale, w.policy.handoverBufferMinutes);
     const booked = ctx.store.transaction((): { status: number; body: unknown } | null => {
       const again = replay(ctx.store, scope, opts.idempotencyKey, hash);
       if (again) return again;

@@ -55,6 +55,14 @@ export function rawEquivalent(from: number, calibrated: number, scale: number): 
   return from + (calibrated - from) / scale;
 }
 
+/**
+ * The due the forecast reads a calibrated promise at: the raw equivalent of the promise, less the
+ * handover buffer (the forecast's completion excludes it). Scale 1: the promise's own due.
+ */
+export function forecastDue(arrival: number, promise: number, scale: number, bufferMinutes: number): number {
+  return rawEquivalent(arrival, promise, scale) - bufferMinutes;
+}
+
 /** The scale of a segment: its own, else its transport's pooled one, else 1. */
 export function segmentScale(scales: Partial<Record<Segment | Transport, number | null>>, segment: Segment): number {
   return scales[segment] ?? scales[segment.split('/')[0] as Transport] ?? 1;
