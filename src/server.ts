@@ -13,6 +13,7 @@ import { createContext, newId, systemClock, type AppContext, type Clock } from '
 import { loadScenario, readScenarioFile } from './app/demo.js';
 import { initSimulationJobs, jobLimitsOf, stopSimulationJobs } from './app/simulations.js';
 import { workerEngine } from './app/engine.js';
+import { warmQueueing } from './app/queueing.js';
 import { createApp } from './http/app.js';
 import { answerClientError } from './http/early-errors.js';
 import { openSqliteStore } from './store/sqlite.js';
@@ -25,8 +26,6 @@ export interface Running {
   store: Store;
   server: Server;
   logger: Logger;
-  /** true from the first close() call: /readyz answers 503 */
-  readonly stopping: boolean;
   close(opts?: CloseOptions): Promise<CloseOutcome>;
 }
 
@@ -71,8 +70,8 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
       onWorkerLost: (info) => logger.error(info, 'planning engine worker replaced'),
     });
 
+  warmQueueing();
   let ready = true;
-  let draining = false;
   const { app } = createApp({ ctx, logger, bodyLimit: config.BODY_LIMIT, clientClock: config.CLIENT_CLOCK, isReady: () => ready });
   const headersTimeout = Math.min(10_000, config.REQUEST_TIMEOUT_MS);
   const server = createServer(
@@ -92,7 +91,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
   server.prependListener('request', (_req, res: ServerResponse) => {
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
-    if (draining) res.setHeader('connection', 'close');
+    if (!ready) res.setHeader('connection', 'close');
   });
   server.listen(config.PORT, config.HOST);
   await new Promise<void>((res, rej) => {
@@ -116,7 +115,6 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
       const timeoutMs = o.timeoutMs ?? config.SHUTDOWN_TIMEOUT_MS;
       const drainMs = Math.max(0, Math.min(o.drainMs ?? 0, timeoutMs - 100));
       ready = false;
-      draining = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       if (drainMs > 0) {
         logger.info({ drainMs, inFlight: inFlight.size }, 'draining: /readyz answers 503, requests are still served');
@@ -147,12 +145,7 @@ export async function startServer(config: Config, opts: { clock?: Clock; logger?
       store.close();
       return { cut, drainMs, ms: Math.round(performance.now() - t0) };
     })());
-  return {
-    url, port, ctx, store, server, logger, close,
-    get stopping() {
-      return !ready;
-    },
-  };
+  return { url, port, ctx, store, server, logger, close };
 }
 
 /** A relative path from the working directory if it exists there, else from the project root (where package.json is). */

@@ -118,22 +118,22 @@ export function isSerial(e: AnyEndpoint): boolean {
 }
 
 /** Routes whose requests may carry the client's clock (`asOf`): the workshops and repair orders. */
-export const CLOCKED_PATH = /^\/v1\/(workshops|appointments)(\/|$)/;
+const CLOCKED_PATH = /^\/v1\/(workshops|appointments)(\/|$)/;
 
 /** Whether an endpoint stores something (a quote, `serial: false` on a POST, is a read). */
-export function isWrite(e: AnyEndpoint): boolean {
+function isWrite(e: AnyEndpoint): boolean {
   return e.method !== 'get' && e.serial !== false;
 }
 
 /** The name of the setting that lets a client hold the clock on writes (config.ts). */
-export const CLIENT_CLOCK_SETTING = 'CLIENT_CLOCK';
+const CLIENT_CLOCK_SETTING = 'CLIENT_CLOCK';
 
 const AS_OF = QInstant.optional().meta({
   description: `the request's "now" (default: the server clock): on a write only when the service runs with ${CLIENT_CLOCK_SETTING}=true`,
 });
 
 /** A clock that stands still at ms: the clock of a request that said what time it is. */
-export const fixedAt = (ms: number): Clock => ({ now: () => ms });
+const fixedAt = (ms: number): Clock => ({ now: () => ms });
 
 /** The query schema of a clocked route, with `asOf` (routes that declare their own keep it). */
 function withAsOf(path: string, q: z.ZodType | undefined): z.ZodType | undefined {

@@ -114,6 +114,8 @@ export function createApp(deps: AppDeps) {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof DomainError) {
       const { errors, ...extra } = err.extra;
+      // every refusal that says when to come back (busy workers, job caps, an overtaken booking) says it in the header too
+      if (typeof extra.retryAfterSeconds === 'number' && !res.headersSent) res.setHeader('retry-after', String(Math.ceil(extra.retryAfterSeconds)));
       return sendProblem(req, res, problem(err.code, err.message, { ...extra, ...(errors ? { errors } : {}) }));
     }
     const e = err as { type?: string; status?: number; message?: string };

@@ -33,7 +33,7 @@ export const PromiseCalibrationResponse = z
   })
   .meta({ id: 'PromiseCalibration' });
 
-export function registerCalibrationRoutes(api: Api, ctx: AppContext) {
+export function registerCalibrationRoutes(api: Api, _ctx: AppContext) {
   api.add({
     method: 'get',
     path: '/v1/workshops/:workshopId/promise-calibration',
@@ -44,6 +44,6 @@ export function registerCalibrationRoutes(api: Api, ctx: AppContext) {
       'Every promise Baywise made (a booking without promisedAt) is scored when its vehicle is ready. Per segment (waiter or drop-off × quoted the same day or ahead) the latest outcomes give the achieved on-time rate with a Wilson 95% interval, the median promised and actual leads, and the scale that corrects the next promises so that the achieved rate stays at the target.',
     response: PromiseCalibrationResponse,
     errors: [404],
-    handler: ({ params }) => calibrationReport(ctx.store, getWorkshop(ctx, params.workshopId)),
+    handler: ({ ctx, params }) => calibrationReport(ctx.store, getWorkshop(ctx, params.workshopId)),
   });
 }

@@ -3,14 +3,13 @@ import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
 import { getWorkshop } from '../../app/catalog.js';
 import { engineOf } from '../../app/engine.js';
-import { Instant, LocalDate } from '../../model/common.js';
+import { LocalDate } from '../../model/common.js';
 import type { Api } from '../api.js';
 import { BoardResponse, PlanResponse } from '../../model/responses.js';
 import { localDate, QInstant } from './query.js';
 
 const ReplanBody = z
   .strictObject({
-    asOf: Instant.optional().meta({ description: 'plan as of this instant (default: now)' }),
     timeLimitMs: z.number().int().min(10).max(30_000).optional().meta({ description: 'solver budget' }),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   })
@@ -32,8 +31,8 @@ export function registerPlanningRoutes(api: Api, _ctx: AppContext) {
       errors: [404, 422],
       handler: async ({ ctx, params, body }) => {
         getWorkshop(ctx, params.workshopId);
+        // "now" is the request's clock (?asOf, a write: only with CLIENT_CLOCK)
         return engineOf(ctx).run(params.workshopId, 'replan', {
-          asOfMs: body?.asOf ? Date.parse(body.asOf) : undefined,
           timeLimitMs: body?.timeLimitMs,
           seed: body?.seed,
         });

@@ -5,7 +5,6 @@ import { getWorkshop } from '../../app/catalog.js';
 import { capacityOutlook, estimateQueue, queueingError, receptionForecast, walkInEta } from '../../app/queueing.js';
 import { planShifts } from '../../domain/queueing/index.js';
 import { LocalDate, OpCode, Slug } from '../../model/common.js';
-import { DomainError } from '../../app/errors.js';
 import type { Response } from 'express';
 import type { Api } from '../api.js';
 import { dateWindow, localDate, QDateOrInstant, QInstant } from './query.js';
@@ -102,17 +101,6 @@ function clientGone(res: Response): AbortSignal {
 
 const RETRY_AFTER = { name: 'Retry-After', description: 'on 503: seconds after which a queueing worker is likely free', status: 503 };
 
-/** A 503 from busy queueing workers carries Retry-After. */
-async function withRetryAfter<T>(res: Response, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    const retry = e instanceof DomainError ? e.extra.retryAfterSeconds : undefined;
-    if (typeof retry === 'number') res.setHeader('retry-after', String(retry));
-    throw e;
-  }
-}
-
 export const EstimateRequest = z.discriminatedUnion('model', [Mmc, Mmck, Mdc, Mgc, Ggc, TimeVarying, Staffing, ConditionalWait, ShiftPlan]);
 
 export function registerQueueingRoutes(api: Api, _ctx: AppContext) {
@@ -142,7 +130,7 @@ export function registerQueueingRoutes(api: Api, _ctx: AppContext) {
             queueingError(e);
           }
         }
-        return withRetryAfter(res, () => estimateQueue(ctx, body as Parameters<typeof estimateQueue>[1], signal));
+        return estimateQueue(ctx, body as Parameters<typeof estimateQueue>[1], signal);
       },
     })
     .add({
@@ -163,7 +151,7 @@ export function registerQueueingRoutes(api: Api, _ctx: AppContext) {
       handler: ({ ctx, params, query, res }) => {
         const w = getWorkshop(ctx, params.workshopId);
         const date = query.date ?? localDate(ctx.clock.now(), w.timeZone);
-        return withRetryAfter(res, () => receptionForecast(ctx, w.id, date, query, clientGone(res)));
+        return receptionForecast(ctx, w.id, date, query, clientGone(res));
       },
     })
     .add({
@@ -187,9 +175,7 @@ export function registerQueueingRoutes(api: Api, _ctx: AppContext) {
       errors: [404, 422, 503],
       responseHeaders: [RETRY_AFTER],
       handler: ({ ctx, params, query, res }) =>
-        withRetryAfter(res, () =>
-          walkInEta(ctx, params.workshopId, { opCodes: query.opCodes, atMs: query.at ? Date.parse(query.at) : ctx.clock.now(), lane: query.lane, seed: query.seed }, clientGone(res)),
-        ),
+        walkInEta(ctx, params.workshopId, { opCodes: query.opCodes, atMs: query.at ? Date.parse(query.at) : ctx.clock.now(), lane: query.lane, seed: query.seed }, clientGone(res)),
     })
     .add({
       method: 'get',
@@ -204,7 +190,7 @@ export function registerQueueingRoutes(api: Api, _ctx: AppContext) {
       handler: ({ ctx, params, query, res }) => {
         const w = getWorkshop(ctx, params.workshopId);
         const { fromMs, toMs } = dateWindow(query, w.timeZone, { nowMs: ctx.clock.now(), defaultDays: 14, maxDays: 93 });
-        return withRetryAfter(res, () => capacityOutlook(ctx, w.id, fromMs, toMs, clientGone(res)));
+        return capacityOutlook(ctx, w.id, fromMs, toMs, clientGone(res));
       },
     });
 }

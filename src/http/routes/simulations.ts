@@ -11,7 +11,6 @@ import type { AppContext } from '../../app/context.js';
 import {
   LIMITS, cancelSimulationJob, getSimulationJob, loadNamedScenario, parseInlineScenario, startSimulationJob,
 } from '../../app/simulations.js';
-import { DomainError } from '../../app/errors.js';
 import { Name } from '../../model/common.js';
 import { Scenario } from '../../model/scenario.js';
 import { reply, type Api } from '../api.js';
@@ -96,22 +95,17 @@ export function registerSimulationRoutes(api: Api, ctx: AppContext) {
         { name: 'Location', description: 'the job to poll: /v1/scenarios/simulations/{id}' },
         { name: 'Retry-After', status: 429, description: 'seconds until a place should be free (from the progress of the running jobs)' },
       ],
-      handler: ({ body, res }) => {
+      handler: ({ body }) => {
         const scenario = typeof body.scenario === 'string' ? loadNamedScenario(body.scenario) : parseInlineScenario(body.scenario);
-        try {
-          const rec = startSimulationJob(ctx, {
-            scenario,
-            scenarioName: typeof body.scenario === 'string' ? body.scenario : scenario.name,
-            days: body.days,
-            replications: body.replications,
-            seed: body.seed,
-            variants: body.variants.map((v) => ({ name: v.name, patch: v.patch as never })),
-          });
-          return reply(202, present(rec), { location: `/v1/scenarios/simulations/${rec.id}` });
-        } catch (e) {
-          if (e instanceof DomainError && e.code === 'too_many_jobs') res.setHeader('retry-after', String(e.extra.retryAfterSeconds));
-          throw e;
-        }
+        const rec = startSimulationJob(ctx, {
+          scenario,
+          scenarioName: typeof body.scenario === 'string' ? body.scenario : scenario.name,
+          days: body.days,
+          replications: body.replications,
+          seed: body.seed,
+          variants: body.variants.map((v) => ({ name: v.name, patch: v.patch as never })),
+        });
+        return reply(202, present(rec), { location: `/v1/scenarios/simulations/${rec.id}` });
       },
     })
     .add({
