@@ -9,6 +9,7 @@
  * with Retry-After), and work beyond WORK_LIMIT is refused up front with a 422 naming the field.
  */
 import { DateTime } from 'luxon';
+import { policyOf } from './promises.js';
 import { promiseLevel, roundUpToGrid, standardMinutes } from '../domain/rules/index.js';
 import { QueueingInputError, type EstimateRequest } from '../domain/queueing/index.js';
 import { CHEAP_WORK, estimateWork, WORK_LIMIT, type WorkEstimate } from '../domain/queueing/cost.js';
@@ -35,12 +36,16 @@ export const WORKER_HEAP_MB = 128;
 export const DEFAULT_QUEUEING_DEADLINE_MS = 5000;
 const gate = new ComputeGate(QUEUEING_WORKERS);
 
-// Warm the event loop's copy of the engines once at start (~0.1 s, before the server listens):
-// until V8 has optimised their loops a small request costs ~10× more and would hold /healthz.
-for (let i = 0; i < 3; i++) {
-  tasks.estimateModel({ model: 'time_varying', arrivalRates: [0.5, 0.3, 0.1], servers: 3, serviceRate: 0.125 });
-  tasks.estimateModel({ model: 'staffing', arrivalRates: [0.5, 0.2], serviceRate: 0.125, target: { kind: 'wait_within', maxWait: 10, probability: 0.8 } });
-  tasks.estimateModel({ model: 'conditional_wait', servers: 2, busy: 2, queueAhead: 3, service: { mean: 30, cv: 0.5 }, samples: 5000 });
+/**
+ * Warms the event loop's copy of the engines (~0.1 s): until V8 has optimised their loops a small
+ * request costs ~10× more and would hold /healthz. The server calls it once before it listens.
+ */
+export function warmQueueing(): void {
+  for (let i = 0; i < 3; i++) {
+    tasks.estimateModel({ model: 'time_varying', arrivalRates: [0.5, 0.3, 0.1], servers: 3, serviceRate: 0.125 });
+    tasks.estimateModel({ model: 'staffing', arrivalRates: [0.5, 0.2], serviceRate: 0.125, target: { kind: 'wait_within', maxWait: 10, probability: 0.8 } });
+    tasks.estimateModel({ model: 'conditional_wait', servers: 2, busy: 2, queueAhead: 3, service: { mean: 30, cv: 0.5 }, samples: 5000 });
+  }
 }
 
 type TaskName = 'estimateModel' | 'receptionModels' | 'walkInModel' | 'outlookModel';
@@ -234,10 +239,10 @@ export async function walkInEta(ctx: AppContext, workshopId: string, q: { opCode
     wait,
     ownStd,
     ownCv,
-    handoverBufferMinutes: w.policy.handoverBufferMinutes,
+    handoverBufferMinutes: policyOf(w).handoverBufferMinutes,
     minutesToClose: Math.max(0, (closeMs - q.atMs) / 60_000),
     // the promise's level: the workshop's target plus its headroom (rules/promise.ts)
-    levels: [0.5, 0.8, 0.9, 0.95, promiseLevel(w.policy.targetOnTime, w.policy.promiseHeadroom)],
+    levels: [0.5, 0.8, 0.9, 0.95, promiseLevel(policyOf(w).targetOnTime, policyOf(w).promiseHeadroom)],
     samples: N,
     seed: q.seed ?? 1,
   };
@@ -261,7 +266,7 @@ export async function walkInEta(ctx: AppContext, workshopId: string, q: { opCode
     readyBy: { p50: ready(0), p80: ready(1), p90: ready(2), p95: ready(3) },
     // the promise rule on the wall-clock grid: epoch minutes rounded up
     promise: msToZoned(roundUpToGrid(q.atMs / 60_000 + r.ready[4].t) * 60_000, w.timeZone),
-    target: w.policy.targetOnTime,
+    target: policyOf(w).targetOnTime,
     closesAt: msToZoned(closeMs, w.timeZone),
     probReadyBeforeClose: Math.round(r.probReadyBeforeClose * 1000) / 1000,
   };

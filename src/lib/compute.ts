@@ -46,7 +46,7 @@ export type ComputeOutcome<T> =
   | { status: 'aborted'; ms: number }
   | { status: 'error'; error: ComputeFailure; ms: number };
 
-export const DEFAULT_HEAP_MB = 128;
+const DEFAULT_HEAP_MB = 128;
 
 const MODULE_RUNNER = `
 const { parentPort, workerData } = require('node:worker_threads');

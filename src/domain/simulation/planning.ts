@@ -40,7 +40,7 @@ export interface PlanState {
   forecastTechs: SchedulingModel['techs'];
 }
 
-export function emptyPlan(): Plan {
+function emptyPlan(): Plan {
   return { assignments: [], objective: { weightedTardiness: 0, sumCompletion: 0, overtimeMinutes: 0, changes: 0, makespan: 0, total: 0 }, lowerBound: 0, unscheduled: [] };
 }
 
@@ -56,7 +56,7 @@ export function forget(s: Replication, ro: Ro): void {
   for (let j = 0; j < ro.ops.length; j++) s.plan.draws.forget(`${ro.key}#${j}`);
 }
 
-export const horizonEndAt = (s: Replication, now: number) => s.W.dayStart[Math.min(s.W.calendarDays, dayOf(s.W, now) + s.horizonDays)];
+const horizonEndAt = (s: Replication, now: number) => s.W.dayStart[Math.min(s.W.calendarDays, dayOf(s.W, now) + s.horizonDays)];
 
 /** overtime a technician can add after the day's last shift interval (forecast only: the execution finishes a started job in overtime) */
 const OVERTIME_WINDOW = 90;
