@@ -74,7 +74,8 @@ describe('bounded and isolated', () => {
   });
 
   it('a call past ENGINE_DEADLINE_MS answers 503 naming the setting, and the next call gets a fresh worker', async () => {
-    s = await fileServer({ ENGINE_DEADLINE_MS: '100' });
+    // 300 ms: a tiny workshop's plan read stays far inside it on a loaded machine, the busy availability search far beyond
+    s = await fileServer({ ENGINE_DEADLINE_MS: '300' });
     const small = await seedSmallWorkshop(s);
     // the worker's start-up is not counted against a call: a cheap first call answers
     expect((await s.req('GET', `/v1/workshops/${small.id}/plan`)).status).toBe(200);

@@ -223,12 +223,17 @@ describe('workshop engine under a deadline', () => {
     const ac = new AbortController();
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
-    setTimeout(() => ac.abort(), 150);
-    const t0 = performance.now();
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      ac.abort();
+    }, 150);
     // convergence off: a search that would run to its 30 s deadline, so only the abort ends it
     const r = await solve(m, { objective: 'workshop', timeLimitMs: 30_000, seed: 1, signal: ac.signal, convergence: false });
     clearInterval(timer);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    // it stops soon after the abort (construction before it is not interruptible, and not measured)
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(performance.now() - abortedAt).toBeLessThan(1000);
     expect(r.stats.aborted).toBe(true);
     expect(ticks).toBeGreaterThan(3);
     feasible(m, r.plan);
