@@ -43,10 +43,13 @@ for (let r = 0; r < ROUNDS; r++) {
       `at-risk: ${risk.items.length} of ${risk.checked} due within 3 days below ${risk.threshold}, ${zero} at probability 0 (${riskMs.toFixed(0)} ms)`,
   );
   // what the next replan (a floor event, POST /plan, or the plan's age) makes of the same book
+  const tp = performance.now();
   const plan = await fetch(`${h.url}/v1/workshops/${ws.id}/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"timeLimitMs": 2000}' });
   if (!plan.ok) throw new Error(`POST plan: ${plan.status}`);
+  const replanned = (await plan.json()) as { stats: { converged: string | null } };
+  const replanS = ((performance.now() - tp) / 1000).toFixed(1);
   const after = await get(`${h.url}/v1/workshops/${ws.id}/at-risk`);
   const worst = after.items.length ? Math.min(...after.items.map((x: { probabilityOnTime: number }) => x.probabilityOnTime)) : null;
-  console.log(`           after a full replan (2 s): ${after.items.length} of ${after.checked} below ${after.threshold}${worst === null ? '' : `, lowest ${worst}`}`);
+  console.log(`           after a full replan (${replanS} s, ${replanned.stats.converged ?? 'budget of 2 s'}): ${after.items.length} of ${after.checked} below ${after.threshold}${worst === null ? '' : `, lowest ${worst}`}`);
   await h.close();
 }

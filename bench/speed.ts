@@ -99,6 +99,7 @@ async function main() {
         sent++;
       }
     }
+    if (sent < EVENTS) console.warn(`only ${sent} of ${EVENTS} events were sent: the event figures rest on fewer samples`);
 
     // availability right after a capacity-checked booking
     let booked2 = 0, refused = 0;
