@@ -3,8 +3,8 @@
  * samples and keeps a margin (rules/verdict.ts SCREENING_MARGIN, SCREENING_WAIT_MARGIN_MINUTES), so
  * the full quote a booking makes agrees. Measured on the demo dealership as a newcomer opens it
  * (on a fixed Monday, so every run is the same): an offered slot that the booking then refuses is the "offered, then refused"
- * experience the README walk-through ran into. The booking tolerates its own sampling error
- * (rules/verdict.ts samplingTolerance); the screen keeps margins.
+ * experience the README walk-through ran into. The booking decides at the target itself; only the
+ * screen keeps margins.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ describe('availability and booking agree', () => {
       const ops = [{ opCode: 'OIL-SVC' }, { opCode: 'BRK-PADS-F' }];
       const av = await s.req('GET', `/v1/workshops/${ws.id}/availability?from=${day.toISODate()}&opCodes=OIL-SVC,BRK-PADS-F&waiter=${waiter}`);
       expect(av.status).toBe(200);
-      expect(av.body.slots.length).toBeGreaterThanOrEqual(15);
+      expect(av.body.slots.length).toBeGreaterThanOrEqual(5);
       for (const slot of av.body.slots.slice(0, 20)) {
         const q = await s.req('POST', `/v1/workshops/${ws.id}/quotes`, { plannedArrival: slot.start, transport: waiter ? 'waiter' : 'drop_off', operations: ops });
         expect(q.status).toBe(200);

@@ -9,7 +9,7 @@ import { firstEndAfter } from './work-calendar.js';
 import { fractionAtMost, type Bottleneck, type JobForecast } from './job-forecast.js';
 import { InsertionSimulation } from './insertion-simulation.js';
 import type { PromiseSimulation } from './promise-simulation.js';
-import { calibratedReady, isHurt, promiseLevel, promiseMinute, rawEquivalent, samplingTolerance, type OpenRange } from '../rules/index.js';
+import { calibratedReady, isHurt, promiseLevel, promiseMinute, rawEquivalent, type OpenRange } from '../rules/index.js';
 
 export interface NewOpSpec {
   /** default `${job key}#${index}` */
@@ -350,8 +350,8 @@ export function quoteOn(sim: PromiseSimulation, spec: NewJobSpec, opts: QuoteOpt
   const scale = opts.scale ?? 1, from = spec.release;
   const rawReady = forecast.quantile(promiseLevel(target, opts.headroom ?? 0));
   const promise = promiseMinute(calibratedReady(from, rawReady, scale), { waiter: opts.waiter ?? false, openRanges: opts.openRanges, grid: opts.roundTo });
-  // the full simulation's own noise is tolerated (rules/verdict.ts samplingTolerance); the availability screen keeps a margin instead
-  const affected = promiseEffects(isim, target, opts.epsilon ?? 0.005, ins.plannedFinish + (opts.effectWindowMinutes ?? Infinity), false, -samplingTolerance(target, sim.S));
+  // the full simulation decides at the target itself (the availability screen keeps a margin above it)
+  const affected = promiseEffects(isim, target, opts.epsilon ?? 0.005, ins.plannedFinish + (opts.effectWindowMinutes ?? Infinity));
   return {
     ok: true, insertion: ins, forecast, promise, rawLeadMinutes: rawReady - from, scale,
     onTimeProbability: forecast.probReadyBy(rawEquivalent(from, promise, scale)),

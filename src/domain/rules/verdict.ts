@@ -72,20 +72,9 @@ export function bookingVerdict(f: VerdictFacts): Verdict {
  * not noise).
  */
 export function isHurt(before: number, after: number, target: number, epsilon = 0.005, margin = 0): boolean {
-  // a screen's margin (> 0): any promise it moves must stay that far above the target
+  // a screen's margin: any promise it moves must stay that far above the target
   if (margin > 0 && after < target + margin && before - after > epsilon) return true;
-  // a full simulation's tolerance (< 0): below the target by more than its own sampling error
-  const floor = target + Math.min(0, margin);
-  return (before >= target && after < floor) || (before < target && before - after > epsilon);
-}
-
-/**
- * The sampling error a booking's full simulation allows itself: two standard errors of a
- * probability near the target over its samples (2000 samples at 0.9: 0.013). A promise pushed
- * under the target by less than that is within the estimate's noise, not shown to be hurt.
- */
-export function samplingTolerance(target: number, samples: number): number {
-  return 2 * Math.sqrt((target * (1 - target)) / Math.max(1, samples));
+  return (before >= target && after < target) || (before < target && before - after > epsilon);
 }
 
 /**
